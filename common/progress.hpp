@@ -1,0 +1,97 @@
+// progress.hpp — a wall-clock timer and a progress report on standard error.
+//
+// On a terminal, Progress redraws one line in place: label, bar, count, elapsed time, ETA and a
+// note (e.g. the current loss). When standard error is a file or a pipe (CI, `make run > log`),
+// it prints a plain line at every quarter of the work instead, so logs stay short and readable.
+// Standard output is never touched: it carries the program's table of results.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <string>
+
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+#endif
+
+class Timer {
+public:
+    Timer() : start_(std::chrono::steady_clock::now()) {}
+    void reset() { start_ = std::chrono::steady_clock::now(); }
+    double seconds() const {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    }
+
+private:
+    std::chrono::steady_clock::time_point start_;
+};
+
+inline bool stderr_is_terminal() {
+#if __has_include(<unistd.h>)
+    return isatty(2) == 1;
+#else
+    return false;
+#endif
+}
+
+class Progress {
+public:
+    // `out` defaults to standard error; any other stream gets the plain (non-terminal) lines.
+    Progress(std::string label, std::size_t total, std::FILE* out = stderr)
+        : label_(std::move(label)), total_(total ? total : 1), out_(out),
+          terminal_(out == stderr && stderr_is_terminal()) {}
+    ~Progress() { finish(); }
+    Progress(const Progress&) = delete;
+    Progress& operator=(const Progress&) = delete;
+
+    // Record `n` more units of work done; `note` is shown after the bar.
+    void step(std::size_t n = 1, const std::string& note = "") {
+        done_ = std::min(total_, done_ + n);
+        if (terminal_) {
+            // Redraw at most ~20 times a second, and always at the end.
+            const double now = timer_.seconds();
+            if (now - last_draw_ < 0.05 && done_ < total_) return;
+            last_draw_ = now;
+            std::fprintf(out_, "\r%s\033[K", line(note).c_str());
+        } else {
+            const std::size_t quarter = done_ * 4 / total_;
+            if (quarter > reported_quarter_) {
+                reported_quarter_ = quarter;
+                std::fprintf(out_, "%s\n", line(note).c_str());
+            }
+        }
+        std::fflush(out_);
+    }
+
+    // End the line on a terminal (called by the destructor too).
+    void finish() {
+        if (terminal_ && !finished_ && last_draw_ >= 0) std::fprintf(out_, "\n");
+        finished_ = true;
+    }
+
+    double seconds() const { return timer_.seconds(); }
+
+private:
+    std::string line(const std::string& note) const {
+        const double elapsed = timer_.seconds();
+        const double fraction = static_cast<double>(done_) / static_cast<double>(total_);
+        const int width = 24, filled = static_cast<int>(fraction * width);
+        std::string bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "]";
+        char buf[160];
+        if (done_ < total_ && done_ > 0)
+            std::snprintf(buf, sizeof buf, " %zu/%zu  %.1fs  ETA %.1fs", done_, total_, elapsed,
+                          elapsed / fraction - elapsed);
+        else
+            std::snprintf(buf, sizeof buf, " %zu/%zu  %.1fs", done_, total_, elapsed);
+        return label_ + (terminal_ ? " " + bar : std::string()) + buf + (note.empty() ? "" : "  " + note);
+    }
+
+    std::string label_;
+    std::size_t total_, done_ = 0, reported_quarter_ = 0;
+    std::FILE* out_;
+    bool terminal_, finished_ = false;
+    double last_draw_ = -1;
+    Timer timer_;
+};
