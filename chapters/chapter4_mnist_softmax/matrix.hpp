@@ -1,0 +1,287 @@
+// matrix.hpp — chapter 4's linear algebra: a row-major matrix, views into it, and the one
+// heavy operation of the chapter, the matrix product C = α·op(A)·op(B) + β·C (GEMM).
+//
+// Every product of 001's back-propagation for a batch of samples is a GEMM:
+//   forward   Z = X·W           (op = N, N)
+//   eq. (1)   Γ·Wᵀ              (N, T)
+//   eq. (2)   Xᵀ·Γ              (T, N)
+// Two implementations sit side by side and tests hold them equal:
+//   gemm_naive  three plain loops, the definition;
+//   gemm        the same product, cache-blocked and register-blocked after Goto & van de Geijn,
+//               "Anatomy of high-performance matrix multiplication" (ACM TOMS 2008): copy ("pack")
+//               a block of op(A) and of op(B) into contiguous panels, then let a small kernel
+//               keep an MR×NR tile of C in registers while it runs down the k dimension.
+//               Plain C++: with -O3 -march=native the compiler turns the kernel's inner loop
+//               into vector instructions. No fused multiply-add (the build forbids contraction),
+//               so the arithmetic is the same with every compiler.
+// Each element of C is summed in the same order (k ascending, in blocks of KC) however the
+// product is cut into tiles or shared between threads, so the result does not depend on the
+// thread count.
+//
+// Deliberately left out: everything the chapter's equations do not use (inverses, norms, …).
+#pragma once
+
+#include <algorithm>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include "chapters/chapter4_mnist_softmax/thread_pool.hpp"
+
+namespace ch4 {
+
+// ---------------------------------------------------------------------------------------------
+// Views and the matrix.
+
+// A row-major window into memory: element (i, j) is data[i·ld + j]. ld ≥ cols lets a view show
+// a block of columns of a wider matrix.
+template <class T>
+struct View {
+    T* data = nullptr;
+    std::size_t rows = 0, cols = 0, ld = 0;
+
+    T& operator()(std::size_t i, std::size_t j) const { return data[i * ld + j]; }
+    T* row(std::size_t i) const { return data + i * ld; }
+    // Columns [c0, c1) or rows [r0, r1) of this view.
+    View columns(std::size_t c0, std::size_t c1) const {
+        assert(c0 <= c1 && c1 <= cols);
+        return {data + c0, rows, c1 - c0, ld};
+    }
+    View row_range(std::size_t r0, std::size_t r1) const {
+        assert(r0 <= r1 && r1 <= rows);
+        return {data + r0 * ld, r1 - r0, cols, ld};
+    }
+    operator View<const T>() const
+        requires(!std::is_const_v<T>)
+    {
+        return {data, rows, cols, ld};
+    }
+};
+
+// An input view in a function template: View<T> converts to it, and T is deduced from the
+// other arguments (alpha, or the output view).
+template <class T>
+using In = std::type_identity_t<View<const T>>;
+
+template <class T>
+class Matrix {
+public:
+    Matrix() = default;
+    Matrix(std::size_t rows, std::size_t cols, T value = T(0))
+        : rows_(rows), cols_(cols), data_(rows * cols, value) {}
+
+    std::size_t rows() const { return rows_; }
+    std::size_t cols() const { return cols_; }
+    std::size_t size() const { return data_.size(); }
+    T* data() { return data_.data(); }
+    const T* data() const { return data_.data(); }
+    T& operator()(std::size_t i, std::size_t j) { return data_[i * cols_ + j]; }
+    const T& operator()(std::size_t i, std::size_t j) const { return data_[i * cols_ + j]; }
+    T& operator[](std::size_t k) { return data_[k]; }
+    const T& operator[](std::size_t k) const { return data_[k]; }
+
+    View<T> view() { return {data_.data(), rows_, cols_, cols_}; }
+    View<const T> view() const { return {data_.data(), rows_, cols_, cols_}; }
+    void fill(T value) { std::fill(data_.begin(), data_.end(), value); }
+
+private:
+    std::size_t rows_ = 0, cols_ = 0;
+    std::vector<T> data_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// GEMM: C (M×N) = α·op(A)·op(B) + β·C, op(A) M×K, op(B) K×N. As in BLAS, β = 0 means C is not
+// read (it may hold anything, even NaN).
+
+enum class Op { N, T };   // use the matrix as it is, or its transpose
+
+// op(A)(i, k) without copying: A(i, k) or A(k, i).
+template <class T>
+T op_at(Op op, View<const T> A, std::size_t i, std::size_t k) {
+    return op == Op::N ? A(i, k) : A(k, i);
+}
+template <class T>
+std::size_t op_rows(Op op, View<const T> A) { return op == Op::N ? A.rows : A.cols; }
+template <class T>
+std::size_t op_cols(Op op, View<const T> A) { return op == Op::N ? A.cols : A.rows; }
+
+template <class T>
+void check_shapes(Op opA, View<const T> A, Op opB, View<const T> B, View<T> C) {
+    (void)opA, (void)A, (void)opB, (void)B, (void)C;
+    assert(op_rows(opA, A) == C.rows && op_cols(opB, B) == C.cols);
+    assert(op_cols(opA, A) == op_rows(opB, B));
+}
+
+// The definition: C_ij = α Σ_k op(A)_ik op(B)_kj + β C_ij, k ascending.
+template <class T>
+void gemm_naive(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> beta,
+                View<std::type_identity_t<T>> C) {
+    check_shapes(opA, A, opB, B, C);
+    const std::size_t K = op_cols(opA, A);
+    for (std::size_t i = 0; i < C.rows; ++i)
+        for (std::size_t j = 0; j < C.cols; ++j) {
+            T sum = 0;
+            for (std::size_t k = 0; k < K; ++k) sum += op_at(opA, A, i, k) * op_at(opB, B, k, j);
+            C(i, j) = alpha * sum + (beta == T(0) ? T(0) : beta * C(i, j));
+        }
+}
+
+// Block sizes of the fast GEMM. The kernel keeps an MR×NR tile of C in registers: with
+// AVX-512 that is MR·NR/16 = 10 vector accumulators, two vector loads of op(B) and MR
+// broadcasts of op(A) per step of k. MR = 5 also divides the batch of 50 of 001's experiments.
+// A KC×NR panel of packed op(B) (16 KB) stays in the level-1 cache while the kernel sweeps the
+// MR-row panels of an MC×KC block of op(A) (≤ 160 KB, level 2).
+inline constexpr std::size_t MR = 5, NR = 32, KC = 256, MC = 320, NC = 1024;
+
+namespace detail {
+
+// Round n up to a multiple of m.
+constexpr std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
+
+// Pack op(A)[i0 : i0+mc, k0 : k0+kc] as ⌈mc/MR⌉ panels; panel p holds, for each k, the MR
+// values op(A)(i0 + p·MR + r, k0 + k), r = 0…MR−1 (rows past mc are zero).
+template <class T>
+void pack_A(Op opA, View<const T> A, std::size_t i0, std::size_t mc, std::size_t k0,
+            std::size_t kc, T* out) {
+    for (std::size_t p = 0; p < mc; p += MR) {
+        const std::size_t m = std::min(MR, mc - p);
+        for (std::size_t k = 0; k < kc; ++k, out += MR) {
+            for (std::size_t r = 0; r < m; ++r) out[r] = op_at(opA, A, i0 + p + r, k0 + k);
+            for (std::size_t r = m; r < MR; ++r) out[r] = T(0);
+        }
+    }
+}
+
+// Pack op(B)[k0 : k0+kc, j0 : j0+nc] as ⌈nc/NR⌉ panels; panel q holds, for each k, the NR
+// values op(B)(k0 + k, j0 + q·NR + c) (columns past nc are zero).
+template <class T>
+void pack_B(Op opB, View<const T> B, std::size_t k0, std::size_t kc, std::size_t j0,
+            std::size_t nc, T* out) {
+    for (std::size_t q = 0; q < nc; q += NR) {
+        const std::size_t n = std::min(NR, nc - q);
+        for (std::size_t k = 0; k < kc; ++k, out += NR) {
+            if (opB == Op::N) {
+                const T* src = B.row(k0 + k) + j0 + q;
+                for (std::size_t c = 0; c < n; ++c) out[c] = src[c];
+            } else {
+                for (std::size_t c = 0; c < n; ++c) out[c] = B(j0 + q + c, k0 + k);
+            }
+            for (std::size_t c = n; c < NR; ++c) out[c] = T(0);
+        }
+    }
+}
+
+// The kernel: acc (MR×NR) = Σ_k a_k b_kᵀ over kc steps, a_k the MR values of panel Ap at step
+// k, b_k the NR values of panel Bp. Fixed trip counts let the compiler unroll the r loop and
+// vectorise the c loop, with the tile in registers.
+template <class T>
+void kernel(std::size_t kc, const T* __restrict Ap, const T* __restrict Bp, T* __restrict acc) {
+    T c[MR][NR] = {};
+    for (std::size_t k = 0; k < kc; ++k) {
+        const T* a = Ap + k * MR;
+        const T* b = Bp + k * NR;
+        for (std::size_t r = 0; r < MR; ++r)
+            for (std::size_t j = 0; j < NR; ++j) c[r][j] += a[r] * b[j];
+    }
+    for (std::size_t r = 0; r < MR; ++r)
+        for (std::size_t j = 0; j < NR; ++j) acc[r * NR + j] = c[r][j];
+}
+
+// Packing buffers, one pair per thread, sized once for the largest blocks (no allocation per
+// call after the first on each thread), and aligned to a cache line so that no vector load of a
+// panel straddles two lines.
+template <class T>
+struct PackBuffers {
+    static constexpr std::size_t kAlign = 64 / sizeof(T);
+    std::vector<T> storage = std::vector<T>(MC * KC + KC * round_up(NC, NR) + 2 * kAlign);
+    T* A = aligned(storage.data());
+    T* B = aligned(A + MC * KC);
+
+    static T* aligned(T* p) {
+        const auto address = reinterpret_cast<std::uintptr_t>(p);
+        return p + (round_up(address, 64) - address) / sizeof(T);
+    }
+};
+template <class T>
+PackBuffers<T>& pack_buffers() {
+    thread_local PackBuffers<T> buffers;
+    return buffers;
+}
+
+}  // namespace detail
+
+// The fast product, on the calling thread. Same contract as gemm_naive.
+template <class T>
+void gemm(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> beta,
+          View<std::type_identity_t<T>> C) {
+    check_shapes(opA, A, opB, B, C);
+    const std::size_t M = C.rows, N = C.cols, K = op_cols(opA, A);
+    if (M == 0 || N == 0) return;
+    if (K == 0) {   // an empty sum: C = β·C
+        for (std::size_t i = 0; i < M; ++i)
+            for (std::size_t j = 0; j < N; ++j) C(i, j) = beta == T(0) ? T(0) : beta * C(i, j);
+        return;
+    }
+    auto& buf = detail::pack_buffers<T>();
+    alignas(64) T acc[MR * NR];
+    for (std::size_t j0 = 0; j0 < N; j0 += NC) {
+        const std::size_t nc = std::min(NC, N - j0);
+        for (std::size_t k0 = 0; k0 < K; k0 += KC) {
+            const std::size_t kc = std::min(KC, K - k0);
+            detail::pack_B(opB, B, k0, kc, j0, nc, buf.B);
+            // The first block of k scales C by β; the later ones add to it.
+            const bool first = k0 == 0;
+            for (std::size_t i0 = 0; i0 < M; i0 += MC) {
+                const std::size_t mc = std::min(MC, M - i0);
+                detail::pack_A(opA, A, i0, mc, k0, kc, buf.A);
+                for (std::size_t q = 0; q < nc; q += NR) {
+                    const std::size_t n = std::min(NR, nc - q);
+                    for (std::size_t p = 0; p < mc; p += MR) {
+                        const std::size_t m = std::min(MR, mc - p);
+                        detail::kernel(kc, buf.A + p * kc, buf.B + q * kc, acc);
+                        for (std::size_t r = 0; r < m; ++r) {
+                            T* c = C.row(i0 + p + r) + j0 + q;
+                            const T* a = acc + r * NR;
+                            if (!first)
+                                for (std::size_t j = 0; j < n; ++j) c[j] += alpha * a[j];
+                            else if (beta == T(0))
+                                for (std::size_t j = 0; j < n; ++j) c[j] = alpha * a[j];
+                            else
+                                for (std::size_t j = 0; j < n; ++j) c[j] = alpha * a[j] + beta * c[j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// The fast product shared by the threads of `pool`: each computes a contiguous block of
+// columns of C (multiples of NR), or of rows (multiples of MR) when C has more row panels than
+// column panels. Every element is computed exactly as by gemm() on one thread.
+template <class T>
+void gemm(ThreadPool& pool, Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> beta,
+          View<std::type_identity_t<T>> C) {
+    check_shapes(opA, A, opB, B, C);
+    const std::size_t row_panels = (C.rows + MR - 1) / MR, col_panels = (C.cols + NR - 1) / NR;
+    const bool by_rows = row_panels > col_panels;
+    pool.run([&](std::size_t t) {
+        if (by_rows) {
+            auto [p0, p1] = share(row_panels, t, pool.size());
+            const std::size_t i0 = p0 * MR, i1 = std::min(C.rows, p1 * MR);
+            if (i0 >= i1) return;
+            const View<const T> Ai = opA == Op::N ? A.row_range(i0, i1) : A.columns(i0, i1);
+            gemm(opA, opB, alpha, Ai, B, beta, C.row_range(i0, i1));
+        } else {
+            auto [q0, q1] = share(col_panels, t, pool.size());
+            const std::size_t j0 = q0 * NR, j1 = std::min(C.cols, q1 * NR);
+            if (j0 >= j1) return;
+            const View<const T> Bj = opB == Op::N ? B.columns(j0, j1) : B.row_range(j0, j1);
+            gemm(opA, opB, alpha, A, Bj, beta, C.columns(j0, j1));
+        }
+    });
+}
+
+}  // namespace ch4
