@@ -9,8 +9,10 @@
 //   gemm_naive  three plain loops, the definition;
 //   gemm        the same product, cache-blocked and register-blocked after Goto & van de Geijn,
 //               "Anatomy of high-performance matrix multiplication" (ACM TOMS 2008): copy ("pack")
-//               a block of op(A) and of op(B) into contiguous panels, then let a small kernel
-//               keep an MR×NR tile of C in registers while it runs down the k dimension.
+//               a block of op(B) into contiguous panels that stay in cache, then let a small
+//               kernel keep an MR×NR tile of C in registers while it runs down the k dimension,
+//               reading op(A) in place (our op(A) is at most a few hundred rows: it stays in
+//               the level-2 cache without packing).
 //               Plain C++: with -O3 -march=native the compiler turns the kernel's inner loop
 //               into vector instructions. No fused multiply-add (the build forbids contraction),
 //               so the arithmetic is the same with every compiler.
@@ -131,83 +133,61 @@ void gemm_naive(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<
 // Block sizes of the fast GEMM. The kernel keeps an MR×NR tile of C in registers: with
 // AVX-512 that is MR·NR/16 = 10 vector accumulators, two vector loads of op(B) and MR
 // broadcasts of op(A) per step of k. MR = 5 also divides the batch of 50 of 001's experiments.
-// A KC×NR panel of packed op(B) (16 KB) stays in the level-1 cache while the kernel sweeps the
-// MR-row panels of an MC×KC block of op(A) (≤ 160 KB, level 2).
-inline constexpr std::size_t MR = 5, NR = 32, KC = 256, MC = 320, NC = 1024;
+// A KC×NR panel of packed op(B) (32 KB) stays in the level-1 cache while the kernel sweeps the
+// rows of op(A); NC bounds the packing buffer (KC·NC floats = 1 MB per thread).
+inline constexpr std::size_t MR = 5, NR = 32, KC = 256, NC = 1024;
 
 namespace detail {
 
 // Round n up to a multiple of m.
 constexpr std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
 
-// Pack op(A)[i0 : i0+mc, k0 : k0+kc] as ⌈mc/MR⌉ panels; panel p holds, for each k, the MR
-// values op(A)(i0 + p·MR + r, k0 + k), r = 0…MR−1 (rows past mc are zero).
-template <class T>
-void pack_A(Op opA, View<const T> A, std::size_t i0, std::size_t mc, std::size_t k0,
-            std::size_t kc, T* out) {
-    for (std::size_t p = 0; p < mc; p += MR) {
-        const std::size_t m = std::min(MR, mc - p);
-        for (std::size_t k = 0; k < kc; ++k, out += MR) {
-            for (std::size_t r = 0; r < m; ++r) out[r] = op_at(opA, A, i0 + p + r, k0 + k);
-            for (std::size_t r = m; r < MR; ++r) out[r] = T(0);
-        }
-    }
-}
-
 // Pack op(B)[k0 : k0+kc, j0 : j0+nc] as ⌈nc/NR⌉ panels; panel q holds, for each k, the NR
-// values op(B)(k0 + k, j0 + q·NR + c) (columns past nc are zero).
+// values op(B)(k0 + k, j0 + q·NR + c), c = 0…NR−1 (columns past nc are zero).
 template <class T>
 void pack_B(Op opB, View<const T> B, std::size_t k0, std::size_t kc, std::size_t j0,
             std::size_t nc, T* out) {
     for (std::size_t q = 0; q < nc; q += NR) {
         const std::size_t n = std::min(NR, nc - q);
         for (std::size_t k = 0; k < kc; ++k, out += NR) {
-            if (opB == Op::N) {
-                const T* src = B.row(k0 + k) + j0 + q;
-                for (std::size_t c = 0; c < n; ++c) out[c] = src[c];
-            } else {
-                for (std::size_t c = 0; c < n; ++c) out[c] = B(j0 + q + c, k0 + k);
-            }
+            for (std::size_t c = 0; c < n; ++c)
+                out[c] = opB == Op::N ? B(k0 + k, j0 + q + c) : B(j0 + q + c, k0 + k);
             for (std::size_t c = n; c < NR; ++c) out[c] = T(0);
         }
     }
 }
 
-// The kernel: acc (MR×NR) = Σ_k a_k b_kᵀ over kc steps, a_k the MR values of panel Ap at step
-// k, b_k the NR values of panel Bp. Fixed trip counts let the compiler unroll the r loop and
-// vectorise the c loop, with the tile in registers.
+// The kernel: one MR×NR tile of C, kept in registers while k runs over the block:
+//   tile = Σ_k a_k b_kᵀ,  then  C_tile = α·tile + β·C_tile  (β = 0: C is not read),
+// where a_k holds op(A)(i, k) for the tile's MR rows i — read in place, row r at a[r][k·step] —
+// and b_k is step k of a packed panel of op(B). Only the first m ≤ MR rows and n ≤ NR columns
+// are stored (edge tiles; their missing rows repeat the last row, so nothing is read out of
+// bounds). Fixed trip counts let the compiler unroll r and vectorise j.
 template <class T>
-void kernel(std::size_t kc, const T* __restrict Ap, const T* __restrict Bp, T* __restrict acc) {
-    T c[MR][NR] = {};
-    for (std::size_t k = 0; k < kc; ++k) {
-        const T* a = Ap + k * MR;
-        const T* b = Bp + k * NR;
-        for (std::size_t r = 0; r < MR; ++r)
-            for (std::size_t j = 0; j < NR; ++j) c[r][j] += a[r] * b[j];
+void kernel(std::size_t kc, const T* const (&a)[MR], std::size_t step, const T* __restrict b,
+            T alpha, T beta, T* c, std::size_t ldc, std::size_t m, std::size_t n) {
+    T tile[MR][NR] = {};
+    for (std::size_t k = 0; k < kc; ++k, b += NR)
+        for (std::size_t r = 0; r < MR; ++r) {
+            const T ark = a[r][k * step];
+            for (std::size_t j = 0; j < NR; ++j) tile[r][j] += ark * b[j];
+        }
+    for (std::size_t r = 0; r < m; ++r, c += ldc) {
+        if (beta == T(0))
+            for (std::size_t j = 0; j < n; ++j) c[j] = alpha * tile[r][j];
+        else
+            for (std::size_t j = 0; j < n; ++j) c[j] = alpha * tile[r][j] + beta * c[j];
     }
-    for (std::size_t r = 0; r < MR; ++r)
-        for (std::size_t j = 0; j < NR; ++j) acc[r * NR + j] = c[r][j];
 }
 
-// Packing buffers, one pair per thread, sized once for the largest blocks (no allocation per
-// call after the first on each thread), and aligned to a cache line so that no vector load of a
+// The packing buffer for op(B), one per thread, sized once for the largest block (no allocation
+// after the first call on each thread), and aligned to a cache line so that no vector load of a
 // panel straddles two lines.
 template <class T>
-struct PackBuffers {
-    static constexpr std::size_t kAlign = 64 / sizeof(T);
-    std::vector<T> storage = std::vector<T>(MC * KC + KC * round_up(NC, NR) + 2 * kAlign);
-    T* A = aligned(storage.data());
-    T* B = aligned(A + MC * KC);
-
-    static T* aligned(T* p) {
-        const auto address = reinterpret_cast<std::uintptr_t>(p);
-        return p + (round_up(address, 64) - address) / sizeof(T);
-    }
-};
-template <class T>
-PackBuffers<T>& pack_buffers() {
-    thread_local PackBuffers<T> buffers;
-    return buffers;
+T* pack_buffer() {
+    thread_local std::vector<T> storage(KC * round_up(NC, NR) + 64 / sizeof(T));
+    const auto address = reinterpret_cast<std::uintptr_t>(storage.data());
+    return storage.data() + (round_up(address, 64) - address) / sizeof(T);
 }
 
 }  // namespace detail
@@ -224,34 +204,24 @@ void gemm(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> bet
             for (std::size_t j = 0; j < N; ++j) C(i, j) = beta == T(0) ? T(0) : beta * C(i, j);
         return;
     }
-    auto& buf = detail::pack_buffers<T>();
-    alignas(64) T acc[MR * NR];
+    T* const Bp = detail::pack_buffer<T>();
+    // op(A)(i, k) is A(i, k) = A.data[i·ld + k], or A(k, i) = A.data[k·ld + i].
+    const std::size_t row_stride = opA == Op::N ? A.ld : 1, k_stride = opA == Op::N ? 1 : A.ld;
     for (std::size_t j0 = 0; j0 < N; j0 += NC) {
         const std::size_t nc = std::min(NC, N - j0);
         for (std::size_t k0 = 0; k0 < K; k0 += KC) {
             const std::size_t kc = std::min(KC, K - k0);
-            detail::pack_B(opB, B, k0, kc, j0, nc, buf.B);
+            detail::pack_B(opB, B, k0, kc, j0, nc, Bp);
             // The first block of k scales C by β; the later ones add to it.
-            const bool first = k0 == 0;
-            for (std::size_t i0 = 0; i0 < M; i0 += MC) {
-                const std::size_t mc = std::min(MC, M - i0);
-                detail::pack_A(opA, A, i0, mc, k0, kc, buf.A);
-                for (std::size_t q = 0; q < nc; q += NR) {
-                    const std::size_t n = std::min(NR, nc - q);
-                    for (std::size_t p = 0; p < mc; p += MR) {
-                        const std::size_t m = std::min(MR, mc - p);
-                        detail::kernel(kc, buf.A + p * kc, buf.B + q * kc, acc);
-                        for (std::size_t r = 0; r < m; ++r) {
-                            T* c = C.row(i0 + p + r) + j0 + q;
-                            const T* a = acc + r * NR;
-                            if (!first)
-                                for (std::size_t j = 0; j < n; ++j) c[j] += alpha * a[j];
-                            else if (beta == T(0))
-                                for (std::size_t j = 0; j < n; ++j) c[j] = alpha * a[j];
-                            else
-                                for (std::size_t j = 0; j < n; ++j) c[j] = alpha * a[j] + beta * c[j];
-                        }
-                    }
+            const T beta_k = k0 == 0 ? beta : T(1);
+            for (std::size_t q = 0; q < nc; q += NR) {   // a panel of op(B) stays in L1 …
+                for (std::size_t i = 0; i < M; i += MR) {   // … while the rows of op(A) stream by
+                    const std::size_t m = std::min(MR, M - i);
+                    const T* a[MR];
+                    for (std::size_t r = 0; r < MR; ++r)
+                        a[r] = A.data + (i + std::min(r, m - 1)) * row_stride + k0 * k_stride;
+                    detail::kernel(kc, a, k_stride, Bp + q * kc, alpha, beta_k,
+                                   C.row(i) + j0 + q, C.ld, m, std::min(NR, nc - q));
                 }
             }
         }

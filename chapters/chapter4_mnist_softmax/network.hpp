@@ -261,6 +261,28 @@ void sgd_update(View<T> theta, In<T> grad, View<std::type_identity_t<T>> v, std:
     }
 }
 
+// The same step for a weight matrix whose gradient is eq. (2), ∇W = Xᵀ·Γ, with the product
+// folded into the update, so the gradient is never stored (GEMM computes α·XᵀΓ + β·C):
+//   ω = 0:  W ← (1 − 2ηλ)·W − η·XᵀΓ                          one GEMM, β = 1 − 2ηλ
+//   ω > 0:  v ← ω·v + η·XᵀΓ (one GEMM, β = ω);  v ← v + 2ηλ·W;  W ← W − v
+template <class T>
+void sgd_update_dense(View<T> W, View<std::type_identity_t<T>> v, In<T> X, In<T> Gamma,
+                      std::type_identity_t<T> eta, std::type_identity_t<T> omega,
+                      std::type_identity_t<T> two_lambda) {
+    if (omega == T(0)) {
+        gemm(Op::T, Op::N, -eta, X, Gamma, T(1) - eta * two_lambda, W);
+        return;
+    }
+    gemm(Op::T, Op::N, eta, X, Gamma, omega, v);
+    for (std::size_t i = 0; i < W.rows; ++i) {
+        T* w = W.row(i);
+        T* vi = v.row(i);
+        if (two_lambda != T(0))
+            for (std::size_t j = 0; j < W.cols; ++j) vi[j] += eta * two_lambda * w[j];
+        for (std::size_t j = 0; j < W.cols; ++j) w[j] -= vi[j];
+    }
+}
+
 // The threaded trainer. Each thread owns a block of the F inputs of the output layer — hidden
 // units for the MLP, pixels for softmax regression — together with everything that belongs to
 // them: their columns of Wh and bh and their rows of Wo. One step on a batch, for thread t:
@@ -270,9 +292,9 @@ void sgd_update(View<T> theta, In<T> grad, View<std::type_identity_t<T>> v, std:
 //      (H = Ah or X), bo added to chunk 0;
 //   4. BARRIER — the only one per batch;
 //   5. Zo = Σ_c Zo_c (every thread, in chunk order), Ao = softmax(Zo), Γo = (Ao − Y)/B (eq. 5);
-//   6. its rows of dWo = Hᵀ·Γo (eq. 2) (thread 0: dbo, eq. 3); MLP: its columns of
-//      Γh = (Γo·Woᵀ) ⊙ R'(Zh) (eq. 1), dWh = Xᵀ·Γh and dbh (eqs. 2, 3);
-//   7. SGD on what it owns (thread 0: bo).
+//   6. MLP: its columns of Γh = (Γo·Woᵀ) ⊙ R'(Zh) (eq. 1), with Wo before this step's update;
+//   7. SGD on what it owns, gradients by eqs. (2) and (3): its rows of Wo (∇ = Hᵀ·Γo), and for
+//      the MLP its columns of Wh (∇ = Xᵀ·Γh) and bh; the owner of chunk 0 also bo.
 // Why one barrier is enough: a thread reads only its own parameters, except the partial sums
 // Zo_c of step 3, which alternate between two buffers by batch parity — a thread cannot write
 // the buffer of batch b + 2 before all have passed the barrier of batch b + 1, i.e. before all
@@ -285,29 +307,39 @@ public:
 
     Trainer(Network<float>& net, ThreadPool& pool, const SgdOptions& opt)
         : net_(net), pool_(pool), opt_(opt), B_(opt.batch), F_(net.features()),
-          chunks_(std::min(kChunks, F_)), grad_(zeros_like(net)),
-          velocity_(opt.momentum > 0 ? zeros_like(net) : Network<float>{}) {
+          chunks_(std::min(kChunks, F_)), dbh_(1, net.hidden), dbo_(1, net.classes),
+          velocity_(opt.momentum > 0 ? zeros_like(net) : Network<float>{}),
+          Zh_(B_, net.hidden), Ah_(B_, net.hidden), Gh_(B_, net.hidden) {
         const std::size_t K = net.classes;
-        Zh_ = Matrix<float>(B_, net.hidden);   // B×0 without a hidden layer
-        Ah_ = Matrix<float>(B_, net.hidden);
-        Gh_ = Matrix<float>(B_, net.hidden);
         for (auto& parity : partial_)
             for (std::size_t c = 0; c < chunks_; ++c) parity.emplace_back(B_, K);
         for (std::size_t t = 0; t < pool.size(); ++t)
             work_.push_back({Matrix<float>(B_, net.inputs), Matrix<float>(B_, K),
-                             Matrix<float>(B_, K), Matrix<float>(B_, K),
-                             std::vector<std::uint8_t>(B_)});
+                             Matrix<float>(B_, K), Matrix<float>(B_, K)});
     }
 
-    // One pass over `data` in the order `order`, in batches of B (the last may be smaller),
-    // with learning rate eta.
+    // One pass over `data` in the order `order` (a permutation of its samples), in batches of B
+    // (the last may be smaller), with learning rate eta.
     void epoch(const Dataset& data, const std::vector<std::size_t>& order, float eta) {
+        const std::size_t N = order.size(), D = data.pixels_per_image();
+        if (shuffled_.count != N || shuffled_.pixels.size() != N * D) {   // first epoch only
+            shuffled_ = Dataset{N, data.rows, data.cols, std::vector<std::uint8_t>(N * D),
+                                std::vector<std::uint8_t>(N)};
+            rows_.resize(N);
+            for (std::size_t n = 0; n < N; ++n) rows_[n] = n;
+        }
         pool_.run([&](std::size_t t) {
-            std::size_t parity = 0;
-            for (std::size_t start = 0; start < order.size(); start += B_, parity ^= 1) {
-                const std::size_t rows = std::min(B_, order.size() - start);
-                step(t, data, order.data() + start, rows, parity, eta);
+            // The epoch's images in the epoch's order, so that a batch is B consecutive images
+            // (memory the processor streams, instead of B scattered reads per batch).
+            const auto [n0, n1] = share(N, t, pool_.size());
+            for (std::size_t n = n0; n < n1; ++n) {
+                std::copy_n(data.image(order[n]), D, shuffled_.pixels.data() + n * D);
+                shuffled_.labels[n] = data.labels[order[n]];
             }
+            pool_.barrier();
+            std::size_t parity = 0;
+            for (std::size_t start = 0; start < N; start += B_, parity ^= 1)
+                step(t, rows_.data() + start, std::min(B_, N - start), parity, eta);
         });
     }
 
@@ -315,14 +347,12 @@ private:
     struct Work {              // one thread's own buffers
         Matrix<float> X;       // B×D, the batch
         Matrix<float> Zo, Ao, Go;   // B×K, the output layer (each thread computes all of it)
-        std::vector<std::uint8_t> y;  // B labels
     };
 
     // The first of the F inputs of the output layer in chunk c (chunk c is [begin(c), begin(c+1))).
     std::size_t chunk_begin(std::size_t c) const { return c * F_ / chunks_; }
 
-    void step(std::size_t t, const Dataset& data, const std::size_t* index, std::size_t rows,
-              std::size_t parity, float eta) {
+    void step(std::size_t t, const std::size_t* index, std::size_t rows, std::size_t parity, float eta) {
         Network<float>& net = net_;
         const auto [c0, c1] = share(chunks_, t, pool_.size());   // this thread's chunks
         const std::size_t f0 = chunk_begin(c0), f1 = chunk_begin(c1);   // … and units
@@ -332,10 +362,10 @@ private:
                           Ao = w.Ao.view().row_range(0, rows), Go = w.Go.view().row_range(0, rows);
         const View<float> Zh = Zh_.view().row_range(0, rows), Ah = Ah_.view().row_range(0, rows),
                           Gh = Gh_.view().row_range(0, rows);
+        const std::uint8_t* y = shuffled_.labels.data() + index[0];
 
         // 1–2. the batch, and this thread's hidden units
-        load_batch(X, data, index);
-        for (std::size_t i = 0; i < rows; ++i) w.y[i] = data.labels[index[i]];
+        load_batch(X, shuffled_, index);
         const View<const float> H = net.hidden ? View<const float>(Ah) : View<const float>(X);
         if (net.hidden && f0 < f1) {
             dense_forward(Zh.columns(f0, f1), X, net.Wh.view().columns(f0, f1), net.bh.data() + f0);
@@ -357,34 +387,32 @@ private:
                     Zo(i, k) = c == 0 ? P(i, k) : Zo(i, k) + P(i, k);
         }
         softmax_forward(Ao, Zo);
-        softmax_cross_entropy_backward(Go, Ao, w.y.data(), 1.0f / static_cast<float>(rows));
+        softmax_cross_entropy_backward(Go, Ao, y, 1.0f / static_cast<float>(rows));
         if (f0 == f1) return;   // more threads than chunks: this one owns nothing
-        // 6. gradients of what this thread owns: eqs. (2), (3), then (1), (2), (3) for the MLP
-        dense_backward(grad_.Wo.view().row_range(f0, f1), owns_bo ? grad_.bo.data() : nullptr,
-                       Go, H.columns(f0, f1));
-        if (net.hidden) {
-            relu_backward(Gh.columns(f0, f1), Go, net.Wo.view().row_range(f0, f1), Zh.columns(f0, f1));
-            dense_backward(grad_.Wh.view().columns(f0, f1), grad_.bh.data() + f0, Gh.columns(f0, f1), X);
-        }
-        // 7. SGD on what this thread owns (L2 on weights only)
         const float omega = static_cast<float>(opt_.momentum);
         const float two_lambda = static_cast<float>(2 * opt_.lambda);
-        auto update = [&](Matrix<float> Network<float>::*m, bool by_rows, float penalty) {
-            auto part = [&](Network<float>& n) {
-                Matrix<float>& x = n.*m;
-                if (x.size() == 0) return View<float>{};   // no velocity without momentum
-                return by_rows ? x.view().row_range(f0, f1) : x.view().columns(f0, f1);
-            };
-            sgd_update(part(net), part(grad_), part(velocity_), eta, omega, penalty);
+        auto velocity = [&](Matrix<float>& v, bool by_rows) {   // this thread's block of v
+            if (v.size() == 0) return View<float>{};             // (none without momentum)
+            return by_rows ? v.view().row_range(f0, f1) : v.view().columns(f0, f1);
         };
-        update(&Network<float>::Wo, true, two_lambda);
-        if (net.hidden) {
-            update(&Network<float>::Wh, false, two_lambda);
-            update(&Network<float>::bh, false, 0.0f);
-        }
+        // 6. the hidden layer's error, eq. (1)
+        if (net.hidden)
+            relu_backward(Gh.columns(f0, f1), Go, net.Wo.view().row_range(f0, f1), Zh.columns(f0, f1));
+        // 7. SGD: output layer, eqs. (2), (3) …
+        sgd_update_dense(net.Wo.view().row_range(f0, f1), velocity(velocity_.Wo, true),
+                         H.columns(f0, f1), Go, eta, omega, two_lambda);
         if (owns_bo) {
-            sgd_update(net.bo.view(), grad_.bo.view(),
-                       velocity_.bo.size() ? velocity_.bo.view() : View<float>{}, eta, omega, 0.0f);
+            column_sums(dbo_.data(), Go);
+            sgd_update(net.bo.view(), dbo_.view(), velocity_.bo.size() ? velocity_.bo.view() : View<float>{},
+                       eta, omega, 0.0f);
+        }
+        // … and hidden layer, eqs. (2), (3)
+        if (net.hidden) {
+            sgd_update_dense(net.Wh.view().columns(f0, f1), velocity(velocity_.Wh, false), X,
+                             Gh.columns(f0, f1), eta, omega, two_lambda);
+            column_sums(dbh_.data() + f0, Gh.columns(f0, f1));
+            sgd_update(net.bh.view().columns(f0, f1), dbh_.view().columns(f0, f1),
+                       velocity(velocity_.bh, false), eta, omega, 0.0f);
         }
     }
 
@@ -392,10 +420,13 @@ private:
     ThreadPool& pool_;
     SgdOptions opt_;
     std::size_t B_, F_, chunks_;
-    Network<float> grad_, velocity_;       // the parts each thread owns, as in net_
+    Matrix<float> dbh_, dbo_;              // 1×H, 1×K: bias gradients (eq. 3)
+    Network<float> velocity_;              // v of every parameter (empty without momentum)
     Matrix<float> Zh_, Ah_, Gh_;           // B×H, shared: each thread writes its own columns
     std::vector<Matrix<float>> partial_[2];   // [parity][chunk]: B×K partial sums Zo_c
     std::vector<Work> work_;               // [thread]
+    Dataset shuffled_;                     // the epoch's samples in the epoch's order
+    std::vector<std::size_t> rows_;        // 0, 1, …, N−1: rows of shuffled_
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ TEST_CASE(mnist_layer_sizes) {
 // Sizes not multiples of the blocks: K > KC (several k blocks), M > MC, N > NC.
 TEST_CASE(sizes_across_block_boundaries) {
     check_all_ops(KC + 1, NR + 7, 2 * KC + 3);
-    check_all_ops(MC + MR + 2, 9, 17);
+    check_all_ops(3 * NR + MR + 2, 9, 17);
     check_all_ops(4, NC + NR + 1, 7);
 }
 

@@ -160,3 +160,31 @@ TEST_CASE(train_and_test_shapes_must_agree) {
     files::write_atomic(dir / "t10k-labels-idx1-ubyte", label_file(kLabels));
     CHECK_THROWS(read_mnist(dir), DataError, "test images are 4x2 but training images are 2x4");
 }
+
+// Folders of four files for the command-line tests (tests/chapter4/CMakeLists.txt), each with
+// one fault; the reader must reject each with its message. CH4_CLI_DATA is set by CMake.
+TEST_CASE(corrupt_folders_are_rejected) {
+    const std::filesystem::path root = CH4_CLI_DATA;
+    struct Case {
+        const char* name;
+        std::string train_images, train_labels;
+        const char* message;
+    };
+    std::string truncated = image_file(3, 28, 28);
+    truncated.resize(truncated.size() - 1);
+    const Case cases[] = {
+        {"truncated", truncated, label_file(kLabels), "truncated or corrupted"},
+        {"bad_label", image_file(3, 28, 28), label_file({1, 2, 11}), "label 11 of item 2 is not a digit"},
+        {"wrong_magic", image_file(3, 28, 28, 2049), label_file(kLabels), "magic number 2049, expected 2051"},
+        {"count_mismatch", image_file(3, 28, 28), label_file({1, 2}), "2 labels, but the image file holds 3"},
+    };
+    for (const Case& c : cases) {
+        const auto dir = root / c.name;
+        std::filesystem::create_directories(dir);
+        files::write_atomic(dir / "train-images-idx3-ubyte", c.train_images);
+        files::write_atomic(dir / "train-labels-idx1-ubyte", c.train_labels);
+        files::write_atomic(dir / "t10k-images-idx3-ubyte", image_file(3, 28, 28));
+        files::write_atomic(dir / "t10k-labels-idx1-ubyte", label_file(kLabels));
+        CHECK_THROWS(read_mnist(dir), DataError, c.message);
+    }
+}
