@@ -18,6 +18,7 @@
 
 #include "chapters/chapter4_mnist_softmax/idx.hpp"
 #include "chapters/chapter4_mnist_softmax/network.hpp"
+#include "chapters/chapter4_mnist_softmax/presets.hpp"
 #include "common/cli.hpp"
 #include "common/csv.hpp"
 #include "common/errors.hpp"
@@ -32,21 +33,6 @@ namespace {
 using namespace ch4;
 namespace fs = std::filesystem;
 
-// ---------------------------------------------------------------------------------------------
-// Presets.
-
-struct Preset {
-    double lr, momentum, decay, lambda;
-    int batch, epochs;
-};
-
-// Accurate and quick: momentum carries SGD across the flat stretches and the decay lets it
-// settle; ≥ 98 % (MLP) and ≥ 92.5 % (softmax regression) on the test set in a few seconds each.
-constexpr Preset kDefaultPreset{0.05, 0.9, 0.2, 0.0, 50, 20};
-// 001 Methods: "trained for 50 epochs, the learning rate was 10^-3, and the batch size was 50",
-// no momentum ("not used further in this project"), no decay; λ = 0 was its best logistic model.
-constexpr Preset kReportPreset{1e-3, 0.0, 0.0, 0.0, 50, 50};
-
 // 001 Results: final test accuracies of its MLP (Fig. 8) and its logistic regression (Fig. 9).
 constexpr double kReportMlpAccuracy = 0.93, kReportLogisticAccuracy = 0.89;
 
@@ -56,13 +42,25 @@ const double kDivergedLoss = 10 * std::log(10.0);
 
 struct Options {
     std::string preset = "default", model = "both", data, out;
-    int hidden = 128, batch = kDefaultPreset.batch, epochs = kDefaultPreset.epochs;
-    double lr = kDefaultPreset.lr, momentum = kDefaultPreset.momentum, decay = kDefaultPreset.decay,
-           lambda = kDefaultPreset.lambda;
+    int hidden = 128;
+    Hyper h = kDefaultMlp;   // the flags; those given explicitly override the preset
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     int train_size = 0, test_size = 0;
     std::uint64_t seed = 2020;
 };
+
+// The hyper-parameters of `model` under the options: the preset's, overridden by every flag
+// given on the command line.
+Hyper hyper(const Options& o, const cli::Flags& flags, const std::string& model) {
+    Hyper h = preset_hyper(o.preset, model);
+    if (flags.given("lr")) h.lr = o.h.lr;
+    if (flags.given("momentum")) h.momentum = o.h.momentum;
+    if (flags.given("decay")) h.decay = o.h.decay;
+    if (flags.given("lambda")) h.lambda = o.h.lambda;
+    if (flags.given("batch")) h.batch = o.h.batch;
+    if (flags.given("epochs")) h.epochs = o.h.epochs;
+    return h;
+}
 
 // ---------------------------------------------------------------------------------------------
 // One model's training.
@@ -75,6 +73,7 @@ struct EpochRow {
 
 struct Run {
     std::string model;          // "mlp" or "logistic"
+    Hyper h;
     std::vector<EpochRow> rows;
     std::size_t diverged_at = 0;   // the epoch at which it diverged, 0 if it did not
     Evaluation final_test;      // the last epoch's model on the test set, with its predictions
@@ -84,10 +83,13 @@ const char* model_title(const std::string& model) {
     return model == "mlp" ? "MLP" : "softmax regression";
 }
 
-Run train(const std::string& model, std::size_t hidden, const Mnist& data, const SgdOptions& sgd,
-          std::size_t epochs, std::uint64_t seed, ThreadPool& pool) {
+Run train(const std::string& model, std::size_t hidden, const Hyper& h, const Mnist& data,
+          std::uint64_t seed, ThreadPool& pool) {
     Run run;
     run.model = model;
+    run.h = h;
+    const SgdOptions sgd = h.sgd();
+    const auto epochs = static_cast<std::size_t>(h.epochs);
     // Independent streams for the initial weights and the epochs' orders, per model, so that
     // one model's numbers do not depend on whether the other one ran.
     const std::uint64_t id = model == "mlp" ? 0 : 2;
@@ -251,12 +253,19 @@ void write_summary(const fs::path& out, const std::vector<Run>& runs, const tabl
     std::string s = "# Chapter 4 — MNIST: softmax regression and a one-hidden-layer MLP (001)\n\n";
     char buf[512];
     std::snprintf(buf, sizeof buf,
-                  "Preset `%s`: η = %g, momentum ω = %g, decay κ = %g (η_e = η/(1 + κe)), λ = %g, "
-                  "batch %d, epochs %d, hidden layer %d ReLU units; %zu training and %zu test images; "
-                  "seed %llu; %zu threads.\n\n",
-                  o.preset.c_str(), o.lr, o.momentum, o.decay, o.lambda, o.batch, o.epochs, o.hidden,
-                  data.train.count, data.test.count, static_cast<unsigned long long>(o.seed), threads);
+                  "Preset `%s`; %zu training and %zu test images; seed %llu; %zu threads. "
+                  "Hyper-parameters (η_e = η/(1 + κe) in epoch e = 0, 1, …):\n\n",
+                  o.preset.c_str(), data.train.count, data.test.count,
+                  static_cast<unsigned long long>(o.seed), threads);
     s += buf;
+    for (const Run& r : runs) {
+        std::snprintf(buf, sizeof buf,
+                      "- %s: η = %g, momentum ω = %g, decay κ = %g, λ = %g, batch %d, epochs %d%s\n",
+                      r.model.c_str(), r.h.lr, r.h.momentum, r.h.decay, r.h.lambda, r.h.batch, r.h.epochs,
+                      r.model == "mlp" ? (", " + std::to_string(o.hidden) + " hidden ReLU units").c_str() : "");
+        s += buf;
+    }
+    s += "\n";
     s += t.markdown();
     s += "\n\"001 reports\" is the report's final test accuracy with its own set-up (`--preset report`: "
          "η = 1e-3, batch 50, 50 epochs, no momentum). Losses are mean cross-entropy; s/epoch is the "
@@ -289,20 +298,26 @@ int main(int argc, char** argv) {
                      "MNIST with softmax regression and a 784-H-10 ReLU MLP, mini-batch SGD on all "
                      "cores (001, Methods and Results).");
     flags.add("preset", o.preset,
-              "hyper-parameters: 'default' (fast, >= 98 % MLP) or 'report' (001's set-up: lr 1e-3, "
-              "batch 50, 50 epochs, no momentum); flags given explicitly override it",
+              "hyper-parameters: 'default' (fast and accurate, per model) or 'report' (001's set-up: "
+              "lr 0.001, batch 50, 50 epochs, no momentum); flags given explicitly override it",
               {"default", "report"});
     flags.add("model", o.model, "which model(s) to train", {"mlp", "logistic", "both"});
     flags.add("hidden", o.hidden, "hidden ReLU units of the MLP", cli::between(1, 4096));
-    flags.add("lr", o.lr, "learning rate eta of the first epoch (report preset: 0.001)", cli::positive());
-    flags.add("momentum", o.momentum, "momentum omega in v <- omega v + eta grad (report preset: 0)",
+    flags.add("lr", o.h.lr,
+              "learning rate eta of the first epoch; presets: default 0.05 (MLP) / 0.1 (softmax "
+              "regression), report 0.001", cli::positive());
+    flags.add("momentum", o.h.momentum,
+              "momentum omega in v <- omega v + eta grad, theta <- theta - v; presets: default 0.9, "
+              "report 0",
               cli::Bounds{0, 1, false, true});
-    flags.add("decay", o.decay, "learning-rate decay kappa: eta_e = eta / (1 + kappa e) (report preset: 0)",
-              cli::non_negative());
-    flags.add("lambda", o.lambda, "L2 penalty lambda on the weights (both presets: 0)", cli::non_negative());
-    flags.add("batch", o.batch, "mini-batch size (both presets: 50)", cli::between(1, 60000));
-    flags.add("epochs", o.epochs, "epochs (report preset: 50)", cli::between(1, 100000));
-    flags.add("threads", o.threads, "threads (default: all cores)", cli::between(1, 256));
+    flags.add("decay", o.h.decay,
+              "learning-rate decay kappa, eta_e = eta / (1 + kappa e) in epoch e = 0, 1, ...; presets: "
+              "default 0.5 (MLP) / 1 (softmax regression), report 0", cli::non_negative());
+    flags.add("lambda", o.h.lambda, "L2 penalty lambda ||W||^2 on the weights; presets: 0", cli::non_negative());
+    flags.add("batch", o.h.batch, "mini-batch size; presets: 50", cli::between(1, 60000));
+    flags.add("epochs", o.h.epochs,
+              "epochs; presets: default 20 (MLP) / 40 (softmax regression), report 50", cli::between(1, 100000));
+    flags.add("threads", o.threads, "threads (the default is the number of cores)", cli::between(1, 256));
     flags.add("train-size", o.train_size, "use only the first N training images (0: all)", cli::non_negative());
     flags.add("test-size", o.test_size, "use only the first N test images (0: all)", cli::non_negative());
     flags.add("seed", o.seed, "seed of the initial weights and of the epochs' orders");
@@ -310,33 +325,25 @@ int main(int argc, char** argv) {
     flags.add("out", o.out, "output folder");
 
     return cli::run(flags, argc, argv, [&] {
-        if (o.preset == "report") {
-            auto set = [&](const char* name, auto& value, auto preset_value) {
-                if (!flags.given(name)) value = preset_value;
-            };
-            set("lr", o.lr, kReportPreset.lr);
-            set("momentum", o.momentum, kReportPreset.momentum);
-            set("decay", o.decay, kReportPreset.decay);
-            set("lambda", o.lambda, kReportPreset.lambda);
-            set("batch", o.batch, kReportPreset.batch);
-            set("epochs", o.epochs, kReportPreset.epochs);
-        }
         const fs::path out = o.out;
         files::prepare_output_dir(out);
         Mnist data = read_mnist(o.data);
         data.train = first(data.train, static_cast<std::size_t>(o.train_size));
         data.test = first(data.test, static_cast<std::size_t>(o.test_size));
-        if (static_cast<std::size_t>(o.batch) > data.train.count)
-            throw UsageError("--batch " + std::to_string(o.batch) + " is larger than the training set (" +
-                             std::to_string(data.train.count) + " images); lower --batch");
+        std::vector<std::string> models;
+        for (const std::string model : {"mlp", "logistic"})
+            if (o.model == model || o.model == "both") models.push_back(model);
+        for (const std::string& model : models)
+            if (static_cast<std::size_t>(hyper(o, flags, model).batch) > data.train.count)
+                throw UsageError("--batch " + std::to_string(hyper(o, flags, model).batch) +
+                                 " is larger than the training set (" + std::to_string(data.train.count) +
+                                 " images); lower --batch");
 
         ThreadPool pool(static_cast<std::size_t>(o.threads));
-        const SgdOptions sgd{o.lr, o.momentum, o.decay, o.lambda, static_cast<std::size_t>(o.batch)};
         std::vector<Run> runs;
-        for (const std::string model : {"mlp", "logistic"})
-            if (o.model == model || o.model == "both")
-                runs.push_back(train(model, model == "mlp" ? static_cast<std::size_t>(o.hidden) : 0, data,
-                                     sgd, static_cast<std::size_t>(o.epochs), o.seed, pool));
+        for (const std::string& model : models)
+            runs.push_back(train(model, model == "mlp" ? static_cast<std::size_t>(o.hidden) : 0,
+                                 hyper(o, flags, model), data, o.seed, pool));
 
         write_metrics(out, runs);
         plot_curves(out, runs);

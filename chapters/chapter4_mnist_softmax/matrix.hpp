@@ -27,6 +27,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <type_traits>
 #include <vector>
 
@@ -67,6 +68,22 @@ struct View {
 template <class T>
 using In = std::type_identity_t<View<const T>>;
 
+// Storage aligned to a cache line (64 bytes): rows of a multiple of 16 floats then start on a
+// line, vector loads do not straddle two lines, and two threads that update neighbouring blocks
+// of columns (the trainer's Wh) do not share a line at the boundary.
+template <class T>
+struct CacheAligned {
+    using value_type = T;
+    static constexpr std::align_val_t kAlign{64};
+    CacheAligned() = default;
+    template <class U>
+    CacheAligned(const CacheAligned<U>&) {}
+    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
+    void deallocate(T* p, std::size_t) { ::operator delete(p, kAlign); }
+    template <class U>
+    bool operator==(const CacheAligned<U>&) const { return true; }
+};
+
 template <class T>
 class Matrix {
 public:
@@ -90,7 +107,7 @@ public:
 
 private:
     std::size_t rows_ = 0, cols_ = 0;
-    std::vector<T> data_;
+    std::vector<T, CacheAligned<T>> data_;
 };
 
 // ---------------------------------------------------------------------------------------------

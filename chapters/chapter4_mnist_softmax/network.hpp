@@ -449,10 +449,16 @@ inline Evaluation evaluate(ThreadPool& pool, const Network<float>& net, const Da
     std::vector<double> loss(N);
     Evaluation e;
     e.predicted.resize(N);
+    struct Buffers {
+        Matrix<float> X, Zh, Zo;   // kEvalRows × D, H, K: one thread's block of samples
+    };
+    std::vector<Buffers> buffers;   // allocated here: a job must not throw
+    for (std::size_t t = 0; t < pool.size(); ++t)
+        buffers.push_back({Matrix<float>(kEvalRows, net.inputs), Matrix<float>(kEvalRows, net.hidden),
+                           Matrix<float>(kEvalRows, K)});
     pool.run([&](std::size_t t) {
         const auto [b0, b1] = share(blocks, t, pool.size());
-        if (b0 == b1) return;
-        Matrix<float> X(kEvalRows, net.inputs), Zh(kEvalRows, net.hidden), Zo(kEvalRows, K);
+        auto& [X, Zh, Zo] = buffers[t];
         for (std::size_t b = b0; b < b1; ++b) {
             const std::size_t r0 = b * kEvalRows, rows = std::min(kEvalRows, N - r0);
             const View<float> Xb = X.view().row_range(0, rows), Zhb = Zh.view().row_range(0, rows),

@@ -66,8 +66,8 @@ run_program(--preset report --epochs 1 --model logistic --train-size 1000 --test
 file(STRINGS "${WORKDIR}/report/metrics.csv" lines)
 list(LENGTH lines n)
 file(READ "${WORKDIR}/report/summary.md" summary)
-if(NOT n EQUAL 2 OR NOT summary MATCHES "Preset `report`: η = 0.001, momentum ω = 0, decay κ = 0" OR
-   NOT summary MATCHES "batch 50, epochs 1,")
+if(NOT n EQUAL 2 OR NOT summary MATCHES "Preset `report`" OR
+   NOT summary MATCHES "- logistic: η = 0.001, momentum ω = 0, decay κ = 0, λ = 0, batch 50, epochs 1\n")
   message(FATAL_ERROR "--preset report --epochs 1: ${n} lines in metrics.csv; summary:\n${summary}")
 endif()
 message(STATUS "chapter4 wrote what it should")
