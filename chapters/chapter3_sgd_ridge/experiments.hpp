@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "chapters/chapter3_sgd_ridge/franke.hpp"
@@ -230,7 +229,8 @@ inline std::string describe_run(const SgdRun& r) {
 // 4. Momentum against plain SGD
 
 struct LossCurve {
-    std::string label;
+    std::string id;      // short name for the CSV: plain, momentum, plain_large_eta
+    std::string label;   // legend text
     SgdOptions options;
     SgdResult result;   // result.loss: C(β) at the start and after each epoch
 };
@@ -257,12 +257,14 @@ inline MomentumExperiment momentum_curves(const Problem& P, const Config& c) {
     std::snprintf(eta_text, sizeof eta_text, "%g", plain.eta);
     std::snprintf(omega_text, sizeof omega_text, "%g", c.omega);
     std::snprintf(larger_text, sizeof larger_text, "%g", larger.eta);
-    for (const auto& [label, o] :
-         {std::pair{std::string("plain, η = ") + eta_text, plain},
-          std::pair{std::string("momentum ω = ") + omega_text + ", η = " + eta_text, momentum},
-          std::pair{std::string("plain, η = ") + larger_text + " = η/(1−ω)", larger}}) {
+    const std::vector<LossCurve> runs = {
+        {"plain", std::string("plain, η = ") + eta_text, plain, {}},
+        {"momentum", std::string("momentum ω = ") + omega_text + ", η = " + eta_text, momentum, {}},
+        {"plain_large_eta", std::string("plain, η = ") + larger_text + " = η/(1−ω)", larger, {}}};
+    for (LossCurve curve : runs) {
         Rng rng = Rng::stream(c.seed, kSgdStream);
-        m.curves.push_back({label, o, sgd(P.X_train, P.z_train, o, rng)});
+        curve.result = sgd(P.X_train, P.z_train, curve.options, rng);
+        m.curves.push_back(curve);
     }
     return m;
 }

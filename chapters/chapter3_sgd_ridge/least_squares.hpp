@@ -128,11 +128,11 @@ inline double condition_number(const Matrix& X) {
 
 // Above this κ we print "ill-conditioned" instead of κ, and leave the OLS answer out. A
 // backward-stable solver guarantees the OLS coefficients only to a relative error of about κε
-// (Higham, Accuracy and Stability of Numerical Algorithms, ch. 20; κ²ε when the residual is
-// large), and the computed σ_min carries an
-// error of about ε·σ_max, so beyond κε = 1e-3 neither κ nor the answer is trustworthy to 0.1 %.
-// (On the Franke data, OLS coefficients in double and in 80-bit long double differ by 6e-4 at
-// κ = 5e14 and by 16 % at κ = 2e16, where the test MSEs are 6.2 and 4.9: noise, not a result.)
+// (κ²ε when the residual is large; Higham, Accuracy and Stability of Numerical Algorithms,
+// ch. 20), and the computed σ_min carries an error of about ε·σ_max, so beyond κε = 1e-3 neither
+// κ nor the answer is trustworthy to 0.1 %. (On the Franke data, OLS coefficients computed in
+// double and in 80-bit long double differ by 6e-4 at κ = 5e14 and by 16 % at κ = 2e16, where the
+// two test MSEs are 6.2 and 4.9: rounding noise, not a result.)
 constexpr double kIllConditioned = 1e-3 / std::numeric_limits<double>::epsilon();   // ≈ 4.5e12
 
 inline bool ill_conditioned(double kappa) { return !(kappa < kIllConditioned); }

@@ -117,7 +117,7 @@ void write_momentum(const fs::path& out, const MomentumExperiment& m) {
     csv::Writer w({"run", "eta", "omega", "epoch", "train_loss", "excess_loss"});
     for (const auto& c : m.curves)
         for (std::size_t e = 0; e < c.result.loss.size(); ++e)
-            w.row({c.label, csv::num(c.options.eta), csv::num(c.options.omega), std::to_string(e),
+            w.row({c.id, csv::num(c.options.eta), csv::num(c.options.omega), std::to_string(e),
                    csv::num(c.result.loss[e]), csv::num(c.result.loss[e] - m.minimum_loss)});
     w.save(out / "momentum.csv");
 }
