@@ -132,7 +132,7 @@ struct SgdRun {
     bool diverged = false;
     std::size_t diverged_epoch = 0, epochs_run = 0;
     Fit fit;                         // NaN when diverged
-    double closed_form_test_mse = NAN;   // the QR answer for the same design and λ
+    Fit closed_form;                 // the QR answer for the same design and λ, scored alike
 };
 
 // The SGD design of the configuration.
@@ -142,7 +142,7 @@ inline Problem sgd_problem(const FrankeData& d, const Config& c) {
 
 // One SGD run from β = 0, with the shuffles of stream kSgdStream (the same for every run, so runs
 // differ only in their settings), scored like every other fit.
-inline SgdRun run_sgd(const Problem& P, const SgdOptions& o, const Config& c, double closed_form) {
+inline SgdRun run_sgd(const Problem& P, const SgdOptions& o, const Config& c, const Fit& closed_form) {
     Rng rng = Rng::stream(c.seed, kSgdStream);
     const SgdResult r = sgd(P.X_train, P.z_train, o, rng);
     SgdRun run{o, r.diverged, r.diverged_epoch, r.loss.size() - 1, {}, closed_form};
@@ -150,14 +150,14 @@ inline SgdRun run_sgd(const Problem& P, const SgdOptions& o, const Config& c, do
     return run;
 }
 
-inline double closed_form_test_mse(const Problem& P, double lambda) {
-    return mse(P.z_test, matvec(P.X_test, ridge(P.X_train, P.z_train, lambda).beta));
+inline Fit closed_form_fit(const Problem& P, double lambda, const Config& c) {
+    return score(P, ridge(P.X_train, P.z_train, lambda).beta, c);
 }
 
 // 001, Methods: η geometric in [1e-4, 0.1] × batch sizes, with and without decay; λ = 0.
 inline std::vector<SgdRun> sgd_ols_grid(const Problem& P, const Config& c) {
     const Vector etas = geometric(1e-4, 0.1, c.grid_points);
-    const double reference = closed_form_test_mse(P, 0);
+    const Fit reference = closed_form_fit(P, 0, c);
     std::vector<SgdRun> runs;
     Progress progress("SGD OLS grid", 2 * c.batch_sizes.size() * etas.size());
     for (bool decay : {false, true})
@@ -181,7 +181,7 @@ inline std::vector<SgdRun> sgd_ridge_grid(const Problem& P, const Config& c) {
     std::vector<SgdRun> runs;
     Progress progress("SGD Ridge grid", lambdas.size() * etas.size());
     for (double lambda : lambdas) {
-        const double reference = closed_form_test_mse(P, lambda);
+        const Fit reference = closed_form_fit(P, lambda, c);
         for (double eta : etas) {
             SgdOptions o;
             o.eta = eta;
@@ -200,7 +200,7 @@ inline std::vector<SgdRun> sgd_ridge_grid(const Problem& P, const Config& c) {
 inline std::vector<std::string> sgd_columns() {
     return {"lambda", "eta", "batch_size", "decay", "epochs_run", "diverged_at_epoch",
             "train_mse", "test_mse", "test_r2", "test_mse_boot_mean", "test_mse_boot_sd",
-            "test_r2_boot_mean", "test_r2_boot_sd", "closed_form_test_mse"};
+            "test_r2_boot_mean", "test_r2_boot_sd", "closed_form_test_mse", "closed_form_test_r2"};
 }
 
 inline std::vector<std::string> sgd_cells(const SgdRun& r) {
@@ -210,7 +210,7 @@ inline std::vector<std::string> sgd_cells(const SgdRun& r) {
             std::to_string(r.epochs_run), r.diverged ? std::to_string(r.diverged_epoch) : "",
             csv::num(f.train_mse), csv::num(f.test_mse), csv::num(f.test_r2),
             csv::num(f.boot.mse.mean), csv::num(f.boot.mse.sd), csv::num(f.boot.r2.mean),
-            csv::num(f.boot.r2.sd), csv::num(r.closed_form_test_mse)};
+            csv::num(f.boot.r2.sd), csv::num(r.closed_form.test_mse), csv::num(r.closed_form.test_r2)};
 }
 
 inline std::size_t column_of(const std::vector<std::string>& columns, const std::string& name) {
@@ -219,10 +219,10 @@ inline std::size_t column_of(const std::vector<std::string>& columns, const std:
     throw std::logic_error("no column " + name);
 }
 
-// "0.0463 ± 0.0038" (test MSE, bootstrap sd) or "diverged at epoch k".
+// "test MSE 0.0463 ± 0.0038" (bootstrap sd) or "diverged at epoch k".
 inline std::string describe_run(const SgdRun& r) {
     if (r.diverged) return "diverged at epoch " + std::to_string(r.diverged_epoch);
-    return table::fmt("%.4f", r.fit.test_mse) + " ± " + table::fmt("%.4f", r.fit.boot.mse.sd);
+    return "test MSE " + table::fmt("%.4f", r.fit.test_mse) + " ± " + table::fmt("%.4f", r.fit.boot.mse.sd);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ struct SgdResult {
 // A loss this many times its starting value counts as exploded (the issue: "grows a millionfold").
 constexpr double kDivergenceFactor = 1e6;
 
-// η in epoch e (0-based) with d mini-batches per epoch.
+// 001, Methods: η(e) = η₀ / (e·d + 1) in epoch e (0-based) with d mini-batches per epoch.
 inline double learning_rate(const SgdOptions& o, std::size_t e, std::size_t d) {
     return o.decay ? o.eta / (static_cast<double>(e * d) + 1) : o.eta;
 }
@@ -64,7 +64,9 @@ inline SgdResult sgd(const Matrix& X, const Vector& z, const SgdOptions& o, Rng&
         const double eta = learning_rate(o, e, d);
         for (std::size_t b = 0; b < d; ++b) {
             const std::size_t first = b * M, count = std::min(M, n - first);
+            // 001, SGD & Linear Regression: ∇C_B = (2/|B|) X_Bᵀ(X_B β − z_B) + 2λβ
             cost_gradient(X, z, res.beta, o.lambda, {order.data() + first, count}, grad);
+            // 001, Gradient Descent: v ← ωv + η∇C, β ← β − v
             for (std::size_t t = 0; t < k; ++t) {
                 v[t] = o.omega * v[t] + eta * grad[t];   // ω = 0: v = η∇C, the plain step
                 res.beta[t] -= v[t];

@@ -127,7 +127,8 @@ TEST_CASE(divergence_is_detected_and_reported_not_printed_as_nan) {
     CHECK_EQ(r.diverged_epoch, 1u);
     CHECK_EQ(r.loss.size(), 2u);   // the start and the epoch that blew up, nothing after
 
-    const SgdRun run = run_sgd(P, o, c, 0.05);
+    const Fit reference = closed_form_fit(P, 0, c);
+    const SgdRun run = run_sgd(P, o, c, reference);
     CHECK(run.diverged);
     CHECK_EQ(run.diverged_epoch, 1u);
     const auto cells = sgd_cells(run);
@@ -144,7 +145,12 @@ TEST_CASE(divergence_is_detected_and_reported_not_printed_as_nan) {
 
     // A converging run at a small η is not flagged, and its cells are numbers.
     o.eta = 1e-3;
-    const SgdRun fine = run_sgd(P, o, c, 0.05);
+    const SgdRun fine = run_sgd(P, o, c, reference);
     CHECK(!fine.diverged);
-    CHECK(sgd_cells(fine)[column_of(sgd_columns(), "test_mse")] != "");
+    const auto fine_cells = sgd_cells(fine);
+    CHECK(fine_cells[column_of(sgd_columns(), "test_mse")] != "");
+    CHECK_EQ(fine_cells[column_of(sgd_columns(), "diverged_at_epoch")], std::string(""));
+    CHECK(describe_run(fine).rfind("test MSE 0.", 0) == 0);
+    // The diverged run still carries its closed-form reference.
+    CHECK_EQ(cells[column_of(sgd_columns(), "closed_form_test_mse")], csv::num(reference.test_mse));
 }
