@@ -150,7 +150,9 @@ inline SgdRun run_sgd(const Problem& P, const SgdOptions& o, const Config& c, co
     return run;
 }
 
+// The closed-form reference of an SGD run; no answer (NaN) for OLS on an ill-conditioned design.
 inline Fit closed_form_fit(const Problem& P, double lambda, const Config& c) {
+    if (lambda == 0 && ill_conditioned(condition_number(P.X_train))) return {};
     return score(P, ridge(P.X_train, P.z_train, lambda).beta, c);
 }
 
