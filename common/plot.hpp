@@ -16,7 +16,9 @@
 // Every document has a fixed size (width/height and viewBox), a white background and sans-serif
 // text, and shows the same in a browser and in rsvg-convert. All text is XML-escaped (UTF-8 such
 // as η, λ, ‖∇f‖ is kept). A figure never contains "nan" or "inf": non-finite points are skipped
-// (a curve breaks there), non-finite cells are drawn as missing. Coordinates have two decimals.
+// (a curve breaks there), non-finite cells are drawn as missing. Coordinates have at most two
+// decimals. Inconsistent sizes (x vs y, prob vs nx·ny, pixels per image) throw
+// std::invalid_argument: they are bugs in the caller, not bad data.
 //
 // Deliberately left out: subplots, styling options the chapters do not need, real text
 // measurement (label widths are estimated from character counts, generously), raster <image>s.
@@ -606,7 +608,6 @@ inline bool x_labels_fit(const Axis& a, double width) {
 
 // Vertical light grid lines at the x ticks and horizontal ones at the y ticks.
 inline void draw_grid(std::string& o, const Axis& ax, const Axis& ay, const Box& b) {
-    o += "<g stroke=\"#e6e6e6\" stroke-width=\"1\">\n";
     for (double t : ax.major) {
         const double x = px(ax, b, t);
         line(o, x, b.y, x, b.y + b.h, "#e6e6e6", 1);
@@ -615,7 +616,6 @@ inline void draw_grid(std::string& o, const Axis& ax, const Axis& ay, const Box&
         const double y = py(ay, b, t);
         line(o, b.x, y, b.x + b.w, y, "#e6e6e6", 1);
     }
-    o += "</g>\n";
 }
 
 // The frame, tick marks (outside), tick labels and axis labels.
