@@ -1,0 +1,172 @@
+// Tests of chapter 3's loss, gradient and scores (regression.hpp) and of its data (franke.hpp).
+#include "chapters/chapter3_sgd_ridge/franke.hpp"
+#include "chapters/chapter3_sgd_ridge/regression.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "common/finite_difference.hpp"
+#include "common/random.hpp"
+#include "testing.hpp"
+
+namespace {
+// C(β) is a quadratic, so central differences have no truncation error: what is left is
+// rounding, about ε·|C|/h ≈ 1e-11 relative to the gradient. 1e-8 leaves room and still catches
+// a factor or a sign (a missing 2 is a 50 % error).
+constexpr double kGradTol = 1e-8;
+
+// A small real problem: 80 Franke points, total degree 3 (9 centred columns).
+Problem small_problem() { return make_problem(make_franke_data(80, 7), Basis::total, 3, false); }
+
+Vector random_vector(std::size_t k, double scale, Rng& rng) {
+    Vector v(k);
+    for (double& x : v) x = scale * rng.normal();
+    return v;
+}
+
+bool gradient_matches(const Problem& P, const Vector& beta, double lambda) {
+    const auto f = [&](const fd::Vector& b) { return cost(P.X_train, P.z_train, b, lambda); };
+    const Vector analytic = cost_gradient(P.X_train, P.z_train, beta, lambda);
+    const fd::Vector numeric = fd::gradient(f, beta);
+    const fd::Report r = fd::compare(analytic, numeric);
+    if (!r.passes(kGradTol)) std::fprintf(stderr, "%s", fd::mismatches(analytic, numeric, kGradTol).c_str());
+    return r.passes(kGradTol);
+}
+}  // namespace
+
+// 001: ∇C = (2/n)Xᵀ(Xβ − z), at β = 0, at random β and far from the optimum (huge β, where the
+// loss is ~1e8: a linear model has no saturation, this is its extreme).
+TEST_CASE(gradient_of_ols_loss_matches_finite_differences) {
+    const Problem P = small_problem();
+    Rng rng(11);
+    const std::size_t k = P.X_train.cols;
+    CHECK(gradient_matches(P, Vector(k, 0.0), 0));
+    CHECK(gradient_matches(P, random_vector(k, 1.0, rng), 0));
+    CHECK(gradient_matches(P, random_vector(k, 1e4, rng), 0));
+}
+
+// 001: ∇C_Ridge = (2/n)Xᵀ(Xβ − z) + 2λβ, for small and large λ.
+TEST_CASE(gradient_of_ridge_loss_matches_finite_differences) {
+    const Problem P = small_problem();
+    Rng rng(12);
+    const std::size_t k = P.X_train.cols;
+    for (double lambda : {1e-4, 0.1, 10.0}) {
+        CHECK(gradient_matches(P, random_vector(k, 1.0, rng), lambda));
+        CHECK(gradient_matches(P, random_vector(k, 1e3, rng), lambda));
+    }
+}
+
+// A mini-batch gradient is the mean of the single-row gradients (plus 2λβ once, not per row).
+TEST_CASE(batch_gradient_is_the_mean_of_row_gradients) {
+    const Problem P = small_problem();
+    Rng rng(13);
+    const Vector beta = random_vector(P.X_train.cols, 1.0, rng);
+    const double lambda = 0.05;
+    const std::vector<std::size_t> batch = {3, 17, 42, 8, 59};
+    Vector g_batch, g_row, mean(P.X_train.cols, 0.0);
+    cost_gradient(P.X_train, P.z_train, beta, lambda, batch, g_batch);
+    for (std::size_t r : batch) {
+        cost_gradient(P.X_train, P.z_train, beta, lambda, std::span<const std::size_t>(&r, 1), g_row);
+        for (std::size_t t = 0; t < mean.size(); ++t) mean[t] += g_row[t] / static_cast<double>(batch.size());
+    }
+    for (std::size_t t = 0; t < mean.size(); ++t) CHECK_NEAR(g_batch[t], mean[t], 1e-12);
+}
+
+TEST_CASE(r2_is_one_for_a_perfect_prediction_and_zero_for_the_mean) {
+    const Vector z = {0.3, -1.2, 2.5, 0.7, 1.1};
+    const double z_bar = std::accumulate(z.begin(), z.end(), 0.0) / 5;
+    CHECK_NEAR(r2(z, z), 1.0, 1e-15);
+    CHECK_NEAR(r2(z, Vector(5, z_bar)), 0.0, 1e-15);
+    CHECK_NEAR(mse(z, z), 0.0, 0.0);
+    // MSE by hand: residuals 1, 0, 0, 0, −2 → (1 + 4)/5.
+    CHECK_NEAR(mse(z, {z[0] - 1, z[1], z[2], z[3], z[4] + 2}), 1.0, 1e-15);
+    CHECK(std::isnan(r2({1, 1, 1}, {1, 1, 1})));   // constant z: R² undefined, not 1 or 0
+}
+
+TEST_CASE(bootstrap_with_a_fixed_seed_is_deterministic) {
+    Rng rng(14);
+    Vector z(250), z_hat(250);
+    for (std::size_t i = 0; i < z.size(); ++i) {
+        z[i] = rng.normal();
+        z_hat[i] = z[i] + 0.2 * rng.normal();
+    }
+    const BootstrapScores a = bootstrap_scores(z, z_hat, 100, Rng(5));
+    const BootstrapScores b = bootstrap_scores(z, z_hat, 100, Rng(5));
+    const BootstrapScores c = bootstrap_scores(z, z_hat, 100, Rng(6));
+    CHECK_EQ(a.mse.mean, b.mse.mean);
+    CHECK_EQ(a.mse.sd, b.mse.sd);
+    CHECK_EQ(a.r2.mean, b.r2.mean);
+    CHECK_EQ(a.r2.sd, b.r2.sd);
+    CHECK(a.mse.mean != c.mse.mean);   // another seed, other resamples
+    // The spread is the sampling error of a mean of 250 squared errors: sd ≈ √(2/250)·0.04 ≈ 0.0036
+    // for normal errors of variance 0.04; 100 resamples estimate it to about ±15 %.
+    CHECK_NEAR(a.mse.mean, mse(z, z_hat), 0.002);
+    CHECK(a.mse.sd > 0.0025 && a.mse.sd < 0.0050);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data and the design matrices
+
+TEST_CASE(franke_function_at_known_points) {
+    // (0, 0): ¾e^{−1−1} + ¾e^{−1/49−1/10} + ½e^{−49/4−9/4} − ⅕e^{−16−49}, term by term.
+    const double at_origin = 0.75 * std::exp(-2.0) + 0.75 * std::exp(-1.0 / 49 - 0.1) +
+                             0.5 * std::exp(-14.5) - 0.2 * std::exp(-65.0);
+    CHECK_NEAR(franke(0, 0), at_origin, 1e-15);
+    CHECK_NEAR(franke(0, 0), 0.76642059128492, 1e-13);   // the same, evaluated independently (Python)
+    // (2/9, 2/9) is the centre of the first bump: its term is exactly ¾.
+    const double c = 2.0 / 9;
+    CHECK_NEAR(franke(c, c), 0.75 + 0.75 * std::exp(-9.0 / 49 - 0.3) + 0.5 * std::exp(-6.25 - 0.25) -
+                                 0.2 * std::exp(-4.0 - 25.0), 1e-14);
+}
+
+// The shared recipe (conventions): all (x, y) first, then all noise, then one permutation.
+TEST_CASE(data_follow_the_shared_recipe) {
+    const std::size_t n = 40;
+    const FrankeData d = make_franke_data(n, 2020);
+    Rng rng(2020);
+    bool same = true;
+    for (std::size_t i = 0; i < n; ++i) {
+        same = same && d.x[i] == rng.uniform();
+        same = same && d.y[i] == rng.uniform();
+    }
+    for (std::size_t i = 0; i < n; ++i) same = same && d.z[i] == franke(d.x[i], d.y[i]) + 0.2 * rng.normal();
+    const auto perm = rng.permutation(n);
+    for (std::size_t i = 0; i < 30; ++i) same = same && d.train[i] == perm[i];
+    for (std::size_t i = 30; i < n; ++i) same = same && d.test[i - 30] == perm[i];
+    CHECK(same);
+    CHECK_EQ(d.train.size(), 30u);
+    CHECK_EQ(make_franke_data(1000, 2020).train.size(), 750u);
+    CHECK_EQ(make_franke_data(1000, 2020).test.size(), 250u);
+}
+
+TEST_CASE(bases_have_the_expected_monomials) {
+    CHECK_EQ(monomials(Basis::tensor, 14).size(), 224u);   // (p+1)² − 1
+    CHECK_EQ(monomials(Basis::total, 14).size(), 119u);    // (p+1)(p+2)/2 − 1
+    const auto total = monomials(Basis::total, 2);         // x, y, x², xy, y²
+    CHECK_EQ(total.size(), 5u);
+    CHECK(total[0].i == 1 && total[0].j == 0 && total[4].i == 0 && total[4].j == 2);
+    for (const auto& m : monomials(Basis::tensor, 3)) CHECK(m.i + m.j > 0 && m.i <= 3 && m.j <= 3);
+}
+
+// Centred columns and z have zero training mean; scaled columns unit training variance; the test
+// set is transformed with the training statistics, not its own.
+TEST_CASE(problem_is_centred_and_scaled_by_training_statistics) {
+    const FrankeData d = make_franke_data(200, 3);
+    const Problem P = make_problem(d, Basis::total, 4, true);
+    const double n = static_cast<double>(P.X_train.rows);
+    for (std::size_t t = 0; t < P.X_train.cols; ++t) {
+        double s = 0, ss = 0;
+        for (std::size_t r = 0; r < P.X_train.rows; ++r) {
+            s += P.X_train(r, t);
+            ss += P.X_train(r, t) * P.X_train(r, t);
+        }
+        CHECK_NEAR(s / n, 0.0, 1e-13);
+        CHECK_NEAR(ss / n, 1.0, 1e-12);
+    }
+    CHECK_NEAR(std::accumulate(P.z_train.begin(), P.z_train.end(), 0.0), 0.0, 1e-12);
+    // First test row, first column (x): (x − mean) / scale with the training numbers.
+    const std::size_t i = d.test[0];
+    CHECK_NEAR(P.X_test(0, 0), (d.x[i] - P.mean[0]) / P.scale[0], 1e-15);
+    CHECK_NEAR(P.z_test[0], d.z[i] - P.z_mean, 1e-15);
+}
