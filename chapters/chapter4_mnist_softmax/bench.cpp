@@ -1,5 +1,6 @@
 // bench.cpp — `make bench` for chapter 4: how fast is an epoch, and how fast is the GEMM?
 //
+// 0. A machine check: how many cores' worth of arithmetic do all threads get right now?
 // 1. The GEMM alone, on the shapes of 001's MLP with a batch of 50: the naive loops, the
 //    blocked kernel on one thread, and the blocked kernel shared by all threads.
 // 2. Whole training epochs (60 000 images; the training pass only, as epoch_seconds in
@@ -81,6 +82,36 @@ Mnist load_or_synthesise(bool& real) {
         }
         return m;
     }
+}
+
+// How much arithmetic the machine gives us right now: every thread multiplies its own private
+// matrices (50×784 · 784×64, no sharing, no synchronisation); the total rate of all threads is
+// compared with one thread's. On an idle machine with independent cores the ratio is close to
+// the number of threads; when other programs run, or virtual cores share a physical core, it is
+// lower, and so is every multi-threaded figure below.
+void bench_machine(ThreadPool& pool) {
+    struct Private {
+        Matrix<float> X, W, Z;
+    };
+    std::vector<Private> data;
+    Rng rng(4);
+    for (std::size_t t = 0; t < pool.size(); ++t) {
+        Private p{Matrix<float>(50, 784), Matrix<float>(784, 64), Matrix<float>(50, 64)};
+        for (std::size_t k = 0; k < p.X.size(); ++k) p.X[k] = static_cast<float>(rng.uniform(-1, 1));
+        for (std::size_t k = 0; k < p.W.size(); ++k) p.W[k] = static_cast<float>(rng.uniform(-1, 1));
+        data.push_back(std::move(p));
+    }
+    constexpr int kCalls = 400;
+    const double flops = 2.0 * 50 * 784 * 64 * kCalls;
+    auto work = [&](std::size_t t) {
+        for (int i = 0; i < kCalls; ++i)
+            gemm<float>(Op::N, Op::N, 1.0f, data[t].X.view(), data[t].W.view(), 0.0f, data[t].Z.view());
+    };
+    const Stats one = time_it(7, [&] { work(0); });
+    const Stats all = time_it(7, [&] { pool.run(work); });
+    const double r1 = flops / one.best / 1e9, rn = flops * static_cast<double>(pool.size()) / all.best / 1e9;
+    std::printf("Machine check: the GEMM kernel on private data delivers %.1f GFLOP/s on one thread, "
+                "%.1f GFLOP/s on %zu threads together (%.2fx).\n\n", r1, rn, pool.size(), rn / r1);
 }
 
 void bench_gemm(ThreadPool& pool) {
@@ -169,6 +200,7 @@ int main() {
     std::printf("chapter 4 benchmark: %zu hardware threads; data: %s\n\n", threads,
                 real ? "datasets/mnist" : "random images (run `make mnist` for MNIST)");
     ThreadPool pool(threads);
+    bench_machine(pool);
     bench_gemm(pool);
     bench_epochs(data, threads);
     std::printf("Target (issue): an epoch of the report's set-up in <= 0.35 s on all threads "

@@ -147,47 +147,58 @@ void gemm_naive(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<
         }
 }
 
-// Block sizes of the fast GEMM. The kernel keeps an MR×NR tile of C in registers: with
-// AVX-512 that is MR·NR/16 = 10 vector accumulators, two vector loads of op(B) and MR
-// broadcasts of op(A) per step of k. MR = 5 also divides the batch of 50 of 001's experiments.
-// A KC×NR panel of packed op(B) (32 KB) stays in the level-1 cache while the kernel sweeps the
-// rows of op(A); NC bounds the packing buffer (KC·NC floats = 1 MB per thread).
-inline constexpr std::size_t MR = 5, NR = 32, KC = 256, NC = 1024;
+// Block sizes of the fast GEMM. The kernel keeps an MR×NR tile of C in registers and, per step
+// of k, loads NR values of op(B) and broadcasts MR values of op(A). With AVX-512 (32 vector
+// registers of 16 floats) a 5×64 tile is 20 accumulators; with AVX2 or SSE (16 registers) a
+// 5×16 tile is 10 or 20. A product with at most 16 columns (the output layer's 10 classes) uses
+// the narrow 5×16 tile everywhere, so as not to compute 64 columns for 10. MR = 5 divides the
+// batch of 50 of 001's experiments. A KC×NR panel of packed op(B) stays in the level-1 or
+// level-2 cache while the kernel sweeps the rows of op(A); NC bounds the packing buffer
+// (KC·NC floats = 1 MB per thread). The sums do not depend on MR, NR or NC, only on KC: every
+// machine and every tile computes the same bits.
+inline constexpr std::size_t MR = 5, KC = 256, NC = 1024, NR_NARROW = 16;
+#if defined(__AVX512F__)
+inline constexpr std::size_t NR = 64;
+#else
+inline constexpr std::size_t NR = NR_NARROW;
+#endif
 
 namespace detail {
 
 // Round n up to a multiple of m.
 constexpr std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
 
-// Pack op(B)[k0 : k0+kc, j0 : j0+nc] as ⌈nc/NR⌉ panels; panel q holds, for each k, the NR
-// values op(B)(k0 + k, j0 + q·NR + c), c = 0…NR−1 (columns past nc are zero).
-template <class T>
+// Pack op(B)[k0 : k0+kc, j0 : j0+nc] as ⌈nc/W⌉ panels of width W; panel q holds, for each k,
+// the W values op(B)(k0 + k, j0 + q·W + c), c = 0…W−1 (columns past nc are zero).
+template <std::size_t W, class T>
 void pack_B(Op opB, View<const T> B, std::size_t k0, std::size_t kc, std::size_t j0,
             std::size_t nc, T* out) {
-    for (std::size_t q = 0; q < nc; q += NR) {
-        const std::size_t n = std::min(NR, nc - q);
-        for (std::size_t k = 0; k < kc; ++k, out += NR) {
+    for (std::size_t q = 0; q < nc; q += W) {
+        const std::size_t n = std::min(W, nc - q);
+        for (std::size_t k = 0; k < kc; ++k, out += W) {
             for (std::size_t c = 0; c < n; ++c)
                 out[c] = opB == Op::N ? B(k0 + k, j0 + q + c) : B(j0 + q + c, k0 + k);
-            for (std::size_t c = n; c < NR; ++c) out[c] = T(0);
+            for (std::size_t c = n; c < W; ++c) out[c] = T(0);
         }
     }
 }
 
-// The kernel: one MR×NR tile of C, kept in registers while k runs over the block:
+// The kernel: one MR×W tile of C, kept in registers while k runs over the block:
 //   tile = Σ_k a_k b_kᵀ,  then  C_tile = α·tile + β·C_tile  (β = 0: C is not read),
 // where a_k holds op(A)(i, k) for the tile's MR rows i — read in place, row r at a[r][k·step] —
-// and b_k is step k of a packed panel of op(B). Only the first m ≤ MR rows and n ≤ NR columns
+// and b_k is step k of a packed panel of op(B). Only the first m ≤ MR rows and n ≤ W columns
 // are stored (edge tiles; their missing rows repeat the last row, so nothing is read out of
 // bounds). Fixed trip counts let the compiler unroll r and vectorise j.
-template <class T>
+template <std::size_t W, class T>
 void kernel(std::size_t kc, const T* const (&a)[MR], std::size_t step, const T* __restrict b,
             T alpha, T beta, T* c, std::size_t ldc, std::size_t m, std::size_t n) {
-    T tile[MR][NR] = {};
-    for (std::size_t k = 0; k < kc; ++k, b += NR)
+    T tile[MR][W];   // the first step sets it (kc ≥ 1): zero-filling it would cost a memset
+    for (std::size_t r = 0; r < MR; ++r)
+        for (std::size_t j = 0; j < W; ++j) tile[r][j] = a[r][0] * b[j];
+    for (std::size_t k = 1; k < kc; ++k)
         for (std::size_t r = 0; r < MR; ++r) {
             const T ark = a[r][k * step];
-            for (std::size_t j = 0; j < NR; ++j) tile[r][j] += ark * b[j];
+            for (std::size_t j = 0; j < W; ++j) tile[r][j] += ark * b[k * W + j];
         }
     for (std::size_t r = 0; r < m; ++r, c += ldc) {
         if (beta == T(0))
@@ -207,6 +218,34 @@ T* pack_buffer() {
     return storage.data() + (round_up(address, 64) - address) / sizeof(T);
 }
 
+// The blocked product with panels of width W (gemm below chooses W).
+template <std::size_t W, class T>
+void gemm_blocked(Op opA, Op opB, T alpha, View<const T> A, View<const T> B, T beta, View<T> C) {
+    const std::size_t M = C.rows, N = C.cols, K = op_cols(opA, A);
+    T* const Bp = pack_buffer<T>();
+    // op(A)(i, k) is A(i, k) = A.data[i·ld + k], or A(k, i) = A.data[k·ld + i].
+    const std::size_t row_stride = opA == Op::N ? A.ld : 1, k_stride = opA == Op::N ? 1 : A.ld;
+    for (std::size_t j0 = 0; j0 < N; j0 += NC) {
+        const std::size_t nc = std::min(NC, N - j0);
+        for (std::size_t k0 = 0; k0 < K; k0 += KC) {
+            const std::size_t kc = std::min(KC, K - k0);
+            pack_B<W>(opB, B, k0, kc, j0, nc, Bp);
+            // The first block of k scales C by β; the later ones add to it.
+            const T beta_k = k0 == 0 ? beta : T(1);
+            for (std::size_t q = 0; q < nc; q += W) {         // a panel of op(B) stays in cache …
+                for (std::size_t i = 0; i < M; i += MR) {   // … while the rows of op(A) stream by
+                    const std::size_t m = std::min(MR, M - i);
+                    const T* a[MR];
+                    for (std::size_t r = 0; r < MR; ++r)
+                        a[r] = A.data + (i + std::min(r, m - 1)) * row_stride + k0 * k_stride;
+                    kernel<W>(kc, a, k_stride, Bp + q * kc, alpha, beta_k, C.row(i) + j0 + q, C.ld,
+                              m, std::min(W, nc - q));
+                }
+            }
+        }
+    }
+}
+
 }  // namespace detail
 
 // The fast product, on the calling thread. Same contract as gemm_naive.
@@ -221,28 +260,10 @@ void gemm(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> bet
             for (std::size_t j = 0; j < N; ++j) C(i, j) = beta == T(0) ? T(0) : beta * C(i, j);
         return;
     }
-    T* const Bp = detail::pack_buffer<T>();
-    // op(A)(i, k) is A(i, k) = A.data[i·ld + k], or A(k, i) = A.data[k·ld + i].
-    const std::size_t row_stride = opA == Op::N ? A.ld : 1, k_stride = opA == Op::N ? 1 : A.ld;
-    for (std::size_t j0 = 0; j0 < N; j0 += NC) {
-        const std::size_t nc = std::min(NC, N - j0);
-        for (std::size_t k0 = 0; k0 < K; k0 += KC) {
-            const std::size_t kc = std::min(KC, K - k0);
-            detail::pack_B(opB, B, k0, kc, j0, nc, Bp);
-            // The first block of k scales C by β; the later ones add to it.
-            const T beta_k = k0 == 0 ? beta : T(1);
-            for (std::size_t q = 0; q < nc; q += NR) {   // a panel of op(B) stays in L1 …
-                for (std::size_t i = 0; i < M; i += MR) {   // … while the rows of op(A) stream by
-                    const std::size_t m = std::min(MR, M - i);
-                    const T* a[MR];
-                    for (std::size_t r = 0; r < MR; ++r)
-                        a[r] = A.data + (i + std::min(r, m - 1)) * row_stride + k0 * k_stride;
-                    detail::kernel(kc, a, k_stride, Bp + q * kc, alpha, beta_k,
-                                   C.row(i) + j0 + q, C.ld, m, std::min(NR, nc - q));
-                }
-            }
-        }
-    }
+    if (N <= NR_NARROW)
+        detail::gemm_blocked<NR_NARROW, T>(opA, opB, alpha, A, B, beta, C);
+    else
+        detail::gemm_blocked<NR, T>(opA, opB, alpha, A, B, beta, C);
 }
 
 // The fast product shared by the threads of `pool`: each computes a contiguous block of

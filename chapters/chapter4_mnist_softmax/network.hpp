@@ -339,7 +339,7 @@ public:
             pool_.barrier();
             std::size_t parity = 0;
             for (std::size_t start = 0; start < N; start += B_, parity ^= 1)
-                step(t, rows_.data() + start, std::min(B_, N - start), parity, eta);
+                step(t, start, std::min(B_, N - start), parity, eta);
         });
     }
 
@@ -352,7 +352,8 @@ private:
     // The first of the F inputs of the output layer in chunk c (chunk c is [begin(c), begin(c+1))).
     std::size_t chunk_begin(std::size_t c) const { return c * F_ / chunks_; }
 
-    void step(std::size_t t, const std::size_t* index, std::size_t rows, std::size_t parity, float eta) {
+    // One step on the batch of `rows` samples from `start` in the epoch's order.
+    void step(std::size_t t, std::size_t start, std::size_t rows, std::size_t parity, float eta) {
         Network<float>& net = net_;
         const auto [c0, c1] = share(chunks_, t, pool_.size());   // this thread's chunks
         const std::size_t f0 = chunk_begin(c0), f1 = chunk_begin(c1);   // … and units
@@ -362,10 +363,10 @@ private:
                           Ao = w.Ao.view().row_range(0, rows), Go = w.Go.view().row_range(0, rows);
         const View<float> Zh = Zh_.view().row_range(0, rows), Ah = Ah_.view().row_range(0, rows),
                           Gh = Gh_.view().row_range(0, rows);
-        const std::uint8_t* y = shuffled_.labels.data() + index[0];
+        const std::uint8_t* y = shuffled_.labels.data() + start;   // the batch's labels
 
         // 1–2. the batch, and this thread's hidden units
-        load_batch(X, shuffled_, index);
+        load_batch(X, shuffled_, rows_.data() + start);
         const View<const float> H = net.hidden ? View<const float>(Ah) : View<const float>(X);
         if (net.hidden && f0 < f1) {
             dense_forward(Zh.columns(f0, f1), X, net.Wh.view().columns(f0, f1), net.bh.data() + f0);

@@ -132,7 +132,9 @@ TEST_CASE(one_by_one_by_one) { check_all_ops(1, 1, 1); }
 TEST_CASE(small_awkward_sizes) {
     check_all_ops(7, 13, 5);
     check_all_ops(3, 2, 11);
-    check_all_ops(6, 33, 1);   // one more than MR rows, one more than NR columns
+    check_all_ops(MR + 1, NR + 1, 1);                 // one more than a tile, wide …
+    check_all_ops(MR + 1, NR_NARROW, 3);              // … and narrow tiles (at most 16 columns)
+    check_all_ops(2 * MR - 1, NR_NARROW + 1, 2);
 }
 
 // 001's layer: a batch of 50 images times the 784×128 weights, and its transposed partners

@@ -8,6 +8,7 @@
 
 #include "chapters/chapter4_mnist_softmax/idx.hpp"
 #include "common/files.hpp"
+#include "common/random.hpp"
 #include "testing.hpp"
 
 using namespace ch4;
@@ -159,6 +160,44 @@ TEST_CASE(train_and_test_shapes_must_agree) {
     files::write_atomic(dir / "t10k-images-idx3-ubyte", image_file(3, 4, 2));
     files::write_atomic(dir / "t10k-labels-idx1-ubyte", label_file(kLabels));
     CHECK_THROWS(read_mnist(dir), DataError, "test images are 4x2 but training images are 2x4");
+}
+
+// Random damage — flipped bytes, cut or lengthened files, header fields set to extremes — is
+// either rejected with a DataError or yields a data set whose sizes agree with each other;
+// nothing else (no other exception, no crash under the sanitizers, no huge allocation).
+TEST_CASE(random_mutations_are_rejected_or_consistent) {
+    Rng rng(99);
+    const std::string images = image_file(3, 2, 4), labels = label_file(kLabels);
+    std::size_t rejected = 0, accepted = 0;
+    for (int trial = 0; trial < 3000; ++trial) {
+        std::string im = images, lb = labels;
+        std::string& target = rng.below(2) ? im : lb;
+        switch (rng.below(4)) {
+        case 0:   // flip a few bytes
+            for (int k = 0; k < 1 + static_cast<int>(rng.below(3)); ++k)
+                target[rng.below(target.size())] = static_cast<char>(rng.below(256));
+            break;
+        case 1:   // a header byte set to 0x00 or 0xFF
+            target[rng.below(std::min<std::size_t>(16, target.size()))] = rng.below(2) ? '\0' : '\xFF';
+            break;
+        case 2:   // cut
+            target.resize(rng.below(target.size()));
+            break;
+        default:  // lengthen
+            target.append(1 + rng.below(40), static_cast<char>(rng.below(256)));
+        }
+        try {
+            const Dataset d = parse_idx(im, "imgs", lb, "lbls");
+            CHECK_EQ(d.pixels.size(), d.count * d.rows * d.cols);
+            CHECK_EQ(d.labels.size(), d.count);
+            for (auto l : d.labels) CHECK_LT(static_cast<std::size_t>(l), kClasses);
+            ++accepted;
+        } catch (const DataError&) {
+            ++rejected;
+        }
+    }
+    CHECK_LT(2000u, rejected);   // most damage is detected (flipped pixels are not damage)
+    CHECK_LT(0u, accepted);
 }
 
 // Folders of four files for the command-line tests (tests/chapter4/CMakeLists.txt), each with
