@@ -107,19 +107,21 @@ Run train(const std::string& model, std::size_t hidden, const Hyper& h, const Mn
         const double seconds = timer.seconds();
         const Evaluation tr = evaluate(pool, net, data.train);
         Evaluation te = evaluate(pool, net, data.test);
+        if (!std::isfinite(tr.loss) || tr.loss > kDivergedLoss) {
+            // Diverged: the epoch's row has empty cells, and the model shows no errors.
+            run.diverged_at = e + 1;
+            run.rows.push_back({e + 1, NAN, NAN, NAN, NAN, seconds});
+            progress.step(1, "diverged");
+            std::fprintf(stderr, "chapter4: %s diverged at epoch %zu (training loss %s); lower --lr\n",
+                         model.c_str(), e + 1, table::fmt("%.3g", tr.loss).c_str());
+            break;
+        }
         run.rows.push_back({e + 1, tr.loss, tr.accuracy, te.loss, te.accuracy, seconds});
         char note[160];
         std::snprintf(note, sizeof note, "test acc %.2f %%, loss %.4f; %.3f s/epoch, %.0f samples/s",
                       100 * te.accuracy, te.loss, seconds, static_cast<double>(data.train.count) / seconds);
         progress.step(1, note);
         run.final_test = std::move(te);
-        if (!std::isfinite(tr.loss) || tr.loss > kDivergedLoss) {
-            run.diverged_at = e + 1;
-            run.final_test = {};   // no confusion matrix or error gallery of a diverged model
-            std::fprintf(stderr, "chapter4: %s diverged at epoch %zu (training loss %s); lower --lr\n",
-                         model.c_str(), e + 1, table::fmt("%.3g", tr.loss).c_str());
-            break;
-        }
     }
     return run;
 }

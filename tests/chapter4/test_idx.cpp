@@ -202,6 +202,7 @@ TEST_CASE(random_mutations_are_rejected_or_consistent) {
 
 // Folders of four files for the command-line tests (tests/chapter4/CMakeLists.txt), each with
 // one fault; the reader must reject each with its message. CH4_CLI_DATA is set by CMake.
+// (A valid folder for the divergence test too.)
 TEST_CASE(corrupt_folders_are_rejected) {
     const std::filesystem::path root = CH4_CLI_DATA;
     struct Case {
@@ -217,6 +218,13 @@ TEST_CASE(corrupt_folders_are_rejected) {
         {"wrong_magic", image_file(3, 28, 28, 2049), label_file(kLabels), "magic number 2049, expected 2051"},
         {"count_mismatch", image_file(3, 28, 28), label_file({1, 2}), "2 labels, but the image file holds 3"},
     };
+    // … and one valid folder of three images (for the divergence test).
+    std::filesystem::create_directories(root / "valid");
+    for (const char* set : {"train", "t10k"}) {
+        files::write_atomic(root / "valid" / (std::string(set) + "-images-idx3-ubyte"), image_file(3, 28, 28));
+        files::write_atomic(root / "valid" / (std::string(set) + "-labels-idx1-ubyte"), label_file(kLabels));
+    }
+    CHECK_EQ(read_mnist(root / "valid").train.count, 3u);
     for (const Case& c : cases) {
         const auto dir = root / c.name;
         std::filesystem::create_directories(dir);

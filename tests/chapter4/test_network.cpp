@@ -275,7 +275,8 @@ Network<double> train_reference(const Network<float>& start, const Dataset& d, c
 bool same_bits(const Network<float>& a, const Network<float>& b) {
     for (auto m : {&Network<float>::Wh, &Network<float>::bh, &Network<float>::Wo, &Network<float>::bo})
         if ((a.*m).size() != (b.*m).size() ||
-            std::memcmp((a.*m).data(), (b.*m).data(), (a.*m).size() * sizeof(float)) != 0)
+            ((a.*m).size() > 0 &&   // (an empty matrix has no data pointer to compare)
+             std::memcmp((a.*m).data(), (b.*m).data(), (a.*m).size() * sizeof(float)) != 0))
             return false;
     return true;
 }
