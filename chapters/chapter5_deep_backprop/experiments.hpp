@@ -52,23 +52,25 @@ struct Run {
     }
 };
 
-// Accuracy for the classification losses (BCE, CE), mean squared error for MSE.
-inline double metric(const Network& net, const Matrix& A, const Matrix& Y) {
-    return net.loss == Loss::mse ? mean_squared_error(A, Y) : accuracy(A, Y);
+// What a learning curve measures: the fraction classified right (two moons, whatever the loss)
+// or the mean squared error (Franke).
+enum class Metric { accuracy, mse };
+inline double measure(Metric metric, const Matrix& A, const Matrix& Y) {
+    return metric == Metric::accuracy ? accuracy(A, Y) : mean_squared_error(A, Y);
 }
 
 // Train with mini-batch SGD and record a learning curve every epoch. A diverged run keeps the
 // curve up to the last good epoch, and its result says at which epoch it failed.
 inline Run train_tracked(Network& net, const Data& train_set, const Data& test_set,
-                         const SgdOptions& opt, std::size_t epochs, Rng& rng) {
+                         const SgdOptions& opt, std::size_t epochs, Metric metric, Rng& rng) {
     Run run;
     Cache cache;
     run.result = train(net, train_set, opt, epochs, rng, [&](std::size_t epoch, double train_cost) {
         forward(cache, net, train_set.X);
-        const double train_metric = metric(net, cache.a.back(), train_set.Y);
+        const double train_metric = measure(metric, cache.a.back(), train_set.Y);
         const double test_cost = cost(net, test_set.X, test_set.Y, 0.0, cache);
         run.history.push_back({epoch, train_cost, train_metric,
-                               metric(net, cache.a.back(), test_set.Y), test_cost});
+                               measure(metric, cache.a.back(), test_set.Y), test_cost});
     });
     return run;
 }
@@ -127,7 +129,8 @@ inline MoonsResult run_moons(const MoonsConfig& c, std::uint64_t seed) {
         specs.push_back({c.widths[l], c.f[l - 1], InitSpec{c.init, c.normal_sd, 0.0}});
     Rng rng = Rng::stream(seed, streams::moons_training);
     r.net = make_network(c.widths[0], specs, loss_for_output(c.f.back()), c.alpha, rng);
-    r.run = train_tracked(r.net, train, test, {c.eta, c.momentum, c.lambda, c.batch}, c.epochs, rng);
+    r.run = train_tracked(r.net, train, test, {c.eta, c.momentum, c.lambda, c.batch}, c.epochs,
+                          Metric::accuracy, rng);
     return r;
 }
 
@@ -179,7 +182,7 @@ inline Network franke_network(std::size_t hidden, Activation f, const InitSpec& 
 inline Run run_franke_ffnn(const FrankeConfig& c, const FrankeSets& sets, std::uint64_t seed) {
     Rng rng = Rng::stream(seed, streams::franke_training);
     Network net = franke_network(c.hidden, Activation::relu, {c.init, c.normal_sd, 0.0}, rng);
-    return train_tracked(net, sets.train, sets.test, {c.eta, 0.0, 0.0, c.batch}, c.epochs, rng);
+    return train_tracked(net, sets.train, sets.test, {c.eta, 0.0, 0.0, c.batch}, c.epochs, Metric::mse, rng);
 }
 
 struct StudyRun {
@@ -198,7 +201,8 @@ inline std::vector<StudyRun> run_activation_study(const FrankeConfig& c, const F
             Rng rng = Rng::stream(seed, streams::activation_study + runs.size());
             Network net = franke_network(c.hidden, f, {init, c.normal_sd, 0.0}, rng);
             runs.push_back({f, init, train_tracked(net, sets.train, sets.test,
-                                                   {c.study_eta, 0.0, 0.0, c.batch}, c.study_epochs, rng)});
+                                                   {c.study_eta, 0.0, 0.0, c.batch}, c.study_epochs,
+                                                   Metric::mse, rng)});
             if (after_run) after_run();
         }
     return runs;
@@ -219,7 +223,8 @@ inline std::vector<GridCell> run_rate_lambda_grid(const FrankeConfig& c, const F
             Rng rng = Rng::stream(seed, streams::grid + cells.size());
             Network net = franke_network(c.hidden, Activation::relu, {Init::normal, c.normal_sd, 0.0}, rng);
             cells.push_back({eta, lambda, train_tracked(net, sets.train, sets.test,
-                                                        {eta, 0.0, lambda, c.batch}, c.grid_epochs, rng)});
+                                                        {eta, 0.0, lambda, c.batch}, c.grid_epochs,
+                                                        Metric::mse, rng)});
             if (after_run) after_run();
         }
     return cells;
@@ -296,7 +301,7 @@ inline std::vector<RandomNetRun> run_randomnet(const RandomNetConfig& c, const F
         Network net = make_network(2, spec.layers, Loss::mse, 0.01, rng);
         const std::vector<double> initial = layer_gradient_norms(net, sets.train);
         runs.push_back({spec, initial, train_tracked(net, sets.train, sets.test, {c.eta, 0.0, 0.0, c.batch},
-                                                     c.epochs, rng)});
+                                                     c.epochs, Metric::mse, rng)});
         if (after_run) after_run();
     }
     return runs;

@@ -45,6 +45,10 @@ std::string pct(double x) { return table::fmt("%.1f %%", 100 * x); }
 std::string fixed4(double x) { return table::fmt("%.4f", x); }
 std::string short_num(double x) { return table::fmt("%.3g", x); }
 
+std::string loss_label(Loss loss) {
+    return loss == Loss::bce ? "binary cross-entropy" : loss == Loss::ce ? "cross-entropy" : "½ squared error";
+}
+
 std::vector<double> epochs_of(const std::vector<EpochRow>& h) {
     std::vector<double> x;
     for (const auto& row : h) x.push_back(static_cast<double>(row.epoch));
@@ -94,7 +98,7 @@ void moons_experiment(const MoonsConfig& c, std::uint64_t seed, const fs::path& 
                                 std::to_string(r.train_idx.size()) + "/" +
                                 std::to_string(r.test_idx.size()) + " train/test";
     rep.body += "## 1. Two moons (004)\n\nNetwork " + arch + " (" + name_of(c.f.front()) + " … " +
-                name_of(c.f.back()) + ", " + name_of(loss_for_output(c.f.back())) + "), " + setting +
+                name_of(c.f.back()) + ", " + loss_label(r.net.loss) + "), " + setting +
                 "; mini-batch SGD, η = " + short_num(c.eta) + ", momentum " + short_num(c.momentum) +
                 ", batch " + std::to_string(c.batch) + ", " + std::to_string(c.epochs) + " epochs.\n\n";
 
@@ -130,7 +134,7 @@ void moons_experiment(const MoonsConfig& c, std::uint64_t seed, const fs::path& 
                            "Two moons: the network's probability of class 1, its 0.5 contour, and the test points");
     }
     plot::LinePlot loss;
-    loss.title = "Two moons: binary cross-entropy";
+    loss.title = "Two moons: " + loss_label(r.net.loss);
     loss.xlabel = "epoch";
     loss.ylabel = "cost";
     loss.log_y = true;

@@ -101,7 +101,7 @@ TEST_CASE(divergence_is_detected_and_reported) {
     const FrankeSets sets = franke_sets(d);
     Rng rng(3);
     Network net = franke_network(32, Activation::relu, {Init::glorot, 0.05, 0.0}, rng);
-    const Run run = train_tracked(net, sets.train, sets.test, {50.0, 0.0, 0.0, 10}, 20, rng);
+    const Run run = train_tracked(net, sets.train, sets.test, {50.0, 0.0, 0.0, 10}, 20, Metric::mse, rng);
     CHECK(run.result.diverged);
     CHECK_LE(1u, run.result.diverged_epoch);
     CHECK_EQ(run.history.size(), run.result.diverged_epoch - 1);
