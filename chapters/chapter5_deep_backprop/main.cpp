@@ -192,13 +192,13 @@ std::string activation_label(Activation f) {
 
 void franke_experiment(const FrankeConfig& c, const Franke& d, const FrankeSets& sets, std::uint64_t seed,
                        const fs::path& out, Report& rep, Progress& progress) {
-    const double floor = test_noise_floor(d);
+    const double true_mse = test_noise_floor(d);
     rep.body += "## 2. Franke regression (001)\n\n" + std::to_string(d.x.size()) +
                 " points, noise σ = " + short_num(c.sigma) + ", " + std::to_string(sets.train.size()) + "/" +
                 std::to_string(sets.test.size()) +
                 " train/test, inputs and targets centred on the training means (franke_data.csv). "
                 "The noise floor is σ² = " + short_num(c.sigma * c.sigma) +
-                "; on this test set the true function itself scores " + fixed4(floor) + ".\n\n";
+                "; on this test set the true function itself scores " + fixed4(true_mse) + ".\n\n";
 
     // The headline network.
     const Run ffnn = run_franke_ffnn(c, sets, seed);
@@ -228,7 +228,7 @@ void franke_experiment(const FrankeConfig& c, const Franke& d, const FrankeSets&
     rep.headlines.add({"Franke FFNN (128 ReLU): test MSE", fixed4(mse), "0.046 (001, best of its grid)"});
     rep.headlines.add({"Franke FFNN: test R²", table::fmt("%.2f", 1 - mse / target_variance(sets.test)), "0.68 (001)"});
     rep.headlines.add({"Franke: noise floor σ² (true function on this test set)",
-                       short_num(c.sigma * c.sigma) + " (" + fixed4(floor) + ")", "—"});
+                       short_num(c.sigma * c.sigma) + " (" + fixed4(true_mse) + ")", "—"});
     rep.summary.row({"franke_ffnn", "", csv::num(mse)});
 
     // Activation × initialisation.
@@ -309,7 +309,7 @@ void franke_experiment(const FrankeConfig& c, const Franke& d, const FrankeSets&
         if (best)
             rep.headlines.add({"η × λ grid: best", fixed4(best->run.final_test_metric()) + " at η = " +
                                                        short_num(best->eta) + ", λ = " + short_num(best->lambda),
-                               "0.046 at η = 0.1 (our 0.2), λ = 1e-4 (001 Fig. 6)"});
+                               "0.046 at η = 0.1, i.e. our 0.2 (001 Fig. 6)"});
     }
 }
 
@@ -375,10 +375,11 @@ void randomnet_experiment(const RandomNetConfig& c, const FrankeSets& sets, std:
                 short_num(c.eta) + ", batch " + std::to_string(c.batch) + ", " + std::to_string(c.epochs) +
                 " epochs. Weights are listed per layer, output layer last. A test MSE of " +
                 fixed4(target_variance(sets.test)) +
-                " is what predicting the mean gives. The networks stuck there are the deep ones whose "
-                "gradient shrinks by orders of magnitude from the output layer down to the first (003's "
-                "vanishing gradients, measured before training in the sixth column): in " +
-                std::to_string(c.epochs) + " epochs at this η their lower layers barely move.\n\n" +
+                " is what predicting the mean gives. The networks stuck there are deep ones: with narrow "
+                "weights each layer shrinks both the signal on its way up and the error on its way down "
+                "(003's vanishing gradients), so the gradient reaching their first layer is tiny (sixth "
+                "column, before training) and in " + std::to_string(c.epochs) +
+                " epochs at this η their lower layers barely move.\n\n" +
                 figure(out, "randomnet.svg", plot::to_svg(p), "RandomNet: test MSE against epoch") + t.markdown() + "\n";
     rep.headlines.add({"RandomNet: best test MSE",
                        std::isfinite(best) ? fixed4(best) + " (" + std::to_string(best_depth) + " hidden layer" +

@@ -5,7 +5,8 @@
 //   zˡ = Wˡ aˡ⁻¹ + bˡ,   aˡ = fˡ(zˡ),   a⁰ = x,   C = (1/m) Σ over the m samples of C(aᴸ, y)
 //   Wˡ: nₗ × nₗ₋₁, row j holds the weights INTO unit j (001's w_ij, Nielsen's w_jk). 003 defines
 //   zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ with the transposed matrix but derives its equations with this
-//   indexing; we use the one that makes its equations true as printed (README, "Slips").
+//   indexing; we use the one that makes its equations true as printed (README, "Where we
+//   depart from the documents").
 // A mini-batch is a matrix with one sample per column (matrix.hpp), so δˡ, zˡ, aˡ are nₗ × m.
 //
 //   (BP1) output error             δᴸ = f′(zᴸ) ⊙ ∂C/∂aᴸ              output_error
@@ -21,7 +22,7 @@
 // and MSE may also follow any other element-wise output activation (002's sigmoid unit trained
 // with MSE), with δᴸ = f′(zᴸ) ⊙ (a − y) from (BP1) as it stands.
 // The log-losses are evaluated from the logits zᴸ, never from a = σ(z) or softmax(z), so no
-// log 0 can occur and no ε is added (004 proposes log(ŷ + ε)): see bce_loss and ce_loss.
+// log 0 can occur and no ε is added (004 proposes log(ŷ + ε)): see bce_loss and loss_value.
 //
 // L2 regularisation adds (λ/2) Σₗ ‖Wˡ‖² to C (biases are not penalised), hence λWˡ to (BP3).
 #pragma once
@@ -80,14 +81,6 @@ struct Network {
     std::vector<Layer> layers;   // layers[l − 1] is layer l = 1 … L
     Loss loss = Loss::mse;
     double alpha = 0.01;         // slope of leaky ReLU for z < 0 (001 Table 1)
-
-    std::size_t inputs() const { return layers.front().W.cols; }
-    std::size_t outputs() const { return layers.back().W.rows; }
-    std::size_t parameter_count() const {
-        std::size_t n = 0;
-        for (const auto& layer : layers) n += layer.W.size() + layer.b.size();
-        return n;
-    }
 };
 
 // "" when the architecture is usable, else what is wrong and how to fix it:

@@ -7,7 +7,7 @@
 // Each epoch visits the training samples in a fresh random order, in mini-batches of `batch`
 // samples (the last one may be smaller); the gradient of a batch is the mean over its samples.
 // 001 writes this mean as (1/d) Σᵢ ∇Cᵢ with d the number of batches; it is over the m samples of
-// the batch (README, "Slips").
+// the batch (README, "Where we depart from the documents").
 #pragma once
 
 #include <algorithm>
