@@ -31,10 +31,7 @@ $(addprefix chapter,$(CHAPTER_NUMBERS)): chapter%: configure
 
 run: configure
 	cmake --build $(BUILD) -j $(JOBS) --target $(addprefix chapter,$(CHAPTER_NUMBERS))
-	@for n in $(CHAPTER_NUMBERS); do \
-	  echo "== chapter $$n"; \
-	  ./$(BUILD)/chapter$$n --out $(RESULTS)/chapter$$n || exit 1; \
-	done
+	@sh chapters/run_all.sh $(BUILD) $(RESULTS) $(CHAPTER_NUMBERS)
 
 test: configure
 	cmake --build $(BUILD) -j $(JOBS)

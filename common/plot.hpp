@@ -16,7 +16,9 @@
 // Every document has a fixed size (width/height and viewBox), a white background and sans-serif
 // text, and shows the same in a browser and in rsvg-convert. All text is XML-escaped (UTF-8 such
 // as η, λ, ‖∇f‖ is kept). A figure never contains "nan" or "inf": non-finite points are skipped
-// (a curve breaks there), non-finite cells are drawn as missing. Coordinates have two decimals.
+// (a curve breaks there), non-finite cells are drawn as missing. Coordinates have at most two
+// decimals. Inconsistent sizes (x vs y, prob vs nx·ny, pixels per image) throw
+// std::invalid_argument: they are bugs in the caller, not bad data.
 //
 // Deliberately left out: subplots, styling options the chapters do not need, real text
 // measurement (label widths are estimated from character counts, generously), raster <image>s.
@@ -132,9 +134,6 @@ inline void put(std::string& o, double v) {
     if (n == 2 && b[0] == '-' && b[1] == '0') { b[0] = '0'; n = 1; }
     o.append(b, static_cast<std::size_t>(n));
 }
-// Whole pixels, for the many cells of a filled region: neighbours share a rounded edge, so
-// there is neither gap nor overlap, and the file is a third smaller.
-inline void put0(std::string& o, double v) { put(o, std::round(v)); }
 inline std::string num(double v) {
     std::string s;
     put(s, v);
@@ -299,40 +298,43 @@ inline std::string class_color(int cls) {
 constexpr double kTickFont = 11, kLabelFont = 13, kTitleFont = 15, kLegendFont = 12;
 constexpr const char* kText = "#222222";
 
-inline void open_svg(std::string& o, double w, double h) {
-    o += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"";
-    put(o, w);
-    o += "\" height=\"";
-    put(o, h);
-    o += "\" viewBox=\"0 0 ";
-    put(o, w);
+// One attribute, ` name="value"`, with a leading space. A number is written by put(); a string
+// must already be markup (escaped by the caller where it comes from the user).
+inline void attr(std::string& o, std::string_view name, std::string_view v) {
     o += ' ';
-    put(o, h);
-    o += "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" fill=\"";
-    o += kText;
-    o += "\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
+    o += name;
+    o += "=\"";
+    o += v;
+    o += '"';
+}
+inline void attr(std::string& o, std::string_view name, double v) { attr(o, name, num(v)); }
+// Further attributes given as markup by the caller (e.g. `stroke-dasharray="6 4"`), if any.
+inline void extra_attrs(std::string& o, std::string_view extra) {
+    if (extra.empty()) return;
+    o += ' ';
+    o += extra;
+}
+
+inline void open_svg(std::string& o, double w, double h) {
+    o += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"";
+    attr(o, "width", w);
+    attr(o, "height", h);
+    attr(o, "viewBox", "0 0 " + num(w) + ' ' + num(h));
+    attr(o, "font-family", "DejaVu Sans, Helvetica, Arial, sans-serif");
+    attr(o, "fill", kText);
+    o += ">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
 }
 inline void close_svg(std::string& o) { o += "</svg>\n"; }
 
 // <text> with already-escaped markup; y is the baseline.
 inline void text(std::string& o, double x, double y, std::string_view markup, double size,
                  std::string_view anchor = "middle", std::string_view extra = "") {
-    o += "<text x=\"";
-    put(o, x);
-    o += "\" y=\"";
-    put(o, y);
-    o += "\" font-size=\"";
-    put(o, size);
-    o += '"';
-    if (anchor != "start") {
-        o += " text-anchor=\"";
-        o += anchor;
-        o += '"';
-    }
-    if (!extra.empty()) {
-        o += ' ';
-        o += extra;
-    }
+    o += "<text";
+    attr(o, "x", x);
+    attr(o, "y", y);
+    attr(o, "font-size", size);
+    if (anchor != "start") attr(o, "text-anchor", anchor);
+    extra_attrs(o, extra);
     o += '>';
     o += markup;
     o += "</text>\n";
@@ -346,62 +348,58 @@ inline void vertical_text(std::string& o, double x, double y, std::string_view m
 
 inline void line(std::string& o, double x0, double y0, double x1, double y1, std::string_view stroke,
                  double width, std::string_view extra = "") {
-    o += "<line x1=\"";
-    put(o, x0);
-    o += "\" y1=\"";
-    put(o, y0);
-    o += "\" x2=\"";
-    put(o, x1);
-    o += "\" y2=\"";
-    put(o, y1);
-    o += "\" stroke=\"";
-    o += stroke;
-    o += "\" stroke-width=\"";
-    put(o, width);
-    o += '"';
-    if (!extra.empty()) {
-        o += ' ';
-        o += extra;
-    }
+    o += "<line";
+    attr(o, "x1", x0);
+    attr(o, "y1", y0);
+    attr(o, "x2", x1);
+    attr(o, "y2", y1);
+    attr(o, "stroke", stroke);
+    attr(o, "stroke-width", width);
+    extra_attrs(o, extra);
     o += "/>\n";
 }
 
 inline void rect(std::string& o, double x, double y, double w, double h, std::string_view fill,
                  std::string_view extra = "") {
-    o += "<rect x=\"";
-    put(o, x);
-    o += "\" y=\"";
-    put(o, y);
-    o += "\" width=\"";
-    put(o, std::max(0.0, w));
-    o += "\" height=\"";
-    put(o, std::max(0.0, h));
-    o += "\" fill=\"";
-    o += fill;
-    o += '"';
-    if (!extra.empty()) {
-        o += ' ';
-        o += extra;
-    }
+    o += "<rect";
+    attr(o, "x", x);
+    attr(o, "y", y);
+    attr(o, "width", std::max(0.0, w));
+    attr(o, "height", std::max(0.0, h));
+    attr(o, "fill", fill);
+    extra_attrs(o, extra);
     o += "/>\n";
 }
 
 inline void circle(std::string& o, double x, double y, double r, std::string_view fill,
                    std::string_view extra = "") {
-    o += "<circle cx=\"";
-    put(o, x);
-    o += "\" cy=\"";
-    put(o, y);
-    o += "\" r=\"";
-    put(o, r);
-    o += "\" fill=\"";
-    o += fill;
-    o += '"';
-    if (!extra.empty()) {
-        o += ' ';
-        o += extra;
-    }
+    o += "<circle";
+    attr(o, "cx", x);
+    attr(o, "cy", y);
+    attr(o, "r", r);
+    attr(o, "fill", fill);
+    extra_attrs(o, extra);
     o += "/>\n";
+}
+
+// A filled <path> (d holds its commands).
+inline void path(std::string& o, std::string_view fill, std::string_view d) {
+    o += "<path";
+    attr(o, "fill", fill);
+    attr(o, "d", d);
+    o += "/>\n";
+}
+
+// One command of a path's d attribute, with its numbers: "M12 30", "H40".
+inline void path_cmd(std::string& d, char cmd, double v) {
+    d += cmd;
+    put(d, v);
+}
+inline void path_cmd(std::string& d, char cmd, double x, double y) {
+    d += cmd;
+    put(d, x);
+    d += ' ';
+    put(d, y);
 }
 
 // The title, centred over the plot area when it fits there, else over the figure; shrunk to fit.
@@ -604,9 +602,27 @@ inline bool x_labels_fit(const Axis& a, double width) {
     return true;
 }
 
+// Margins around the plot area of a LinePlot or DecisionMap: room for the title above; the x
+// tick labels and x label below; the y label and the widest y tick label on the left.
+inline double top_margin(const std::string& title) { return title.empty() ? 16 : 40; }
+inline double bottom_margin(const std::string& xlabel) {
+    return 8 + kTickFont + 10 + (xlabel.empty() ? 0 : kLabelFont + 10);
+}
+inline double left_margin(const std::string& ylabel, const Axis& ay) {
+    return 12 + (ylabel.empty() ? 0 : kLabelFont + 10) + ay.max_width() + 8;
+}
+
+// The x axis over r for a plot area `width` pixels wide: as many ticks as fit (one per 70 px at
+// most) without their labels touching.
+inline Axis fitted_x_axis(const Range& r, bool log, double width, double pad) {
+    for (int n = std::max(3, static_cast<int>(width / 70) + 1);; --n) {
+        Axis ax = make_axis(r, log, n, pad);
+        if (n <= 2 || x_labels_fit(ax, width)) return ax;
+    }
+}
+
 // Vertical light grid lines at the x ticks and horizontal ones at the y ticks.
 inline void draw_grid(std::string& o, const Axis& ax, const Axis& ay, const Box& b) {
-    o += "<g stroke=\"#e6e6e6\" stroke-width=\"1\">\n";
     for (double t : ax.major) {
         const double x = px(ax, b, t);
         line(o, x, b.y, x, b.y + b.h, "#e6e6e6", 1);
@@ -615,7 +631,6 @@ inline void draw_grid(std::string& o, const Axis& ax, const Axis& ay, const Box&
         const double y = py(ay, b, t);
         line(o, b.x, y, b.x + b.w, y, "#e6e6e6", 1);
     }
-    o += "</g>\n";
 }
 
 // The frame, tick marks (outside), tick labels and axis labels.
@@ -755,17 +770,12 @@ inline std::string to_svg(const LinePlot& p) {
     if (ry.empty()) ry = {0, 1};
 
     // ── layout: y ticks first (they set the left margin), then x ticks that do not collide ──
-    const double top = p.title.empty() ? 16 : 40;
-    const double bottom = 8 + kTickFont + 10 + (p.xlabel.empty() ? 0 : kLabelFont + 10);
-    const double ph = std::max(40.0, H - top - bottom);
+    const double top = top_margin(p.title);
+    const double ph = std::max(40.0, H - top - bottom_margin(p.xlabel));
     const Axis ay = make_axis(ry, p.log_y, std::max(3, static_cast<int>(ph / 45) + 1), 0.04);
-    const double left = 12 + (p.ylabel.empty() ? 0 : kLabelFont + 10) + ay.max_width() + 8;
+    const double left = left_margin(p.ylabel, ay);
     double pw = std::max(40.0, W - left - 16);
-    Axis ax;
-    for (int n = std::max(3, static_cast<int>(pw / 70) + 1);; --n) {
-        ax = make_axis(rx, p.log_x, n, 0.04);
-        if (n <= 2 || x_labels_fit(ax, pw)) break;
-    }
+    const Axis ax = fitted_x_axis(rx, p.log_x, pw, 0.04);
     // Room for half of the last x tick label on the right.
     const double last_half = ax.widths.empty() ? 0 : ax.widths.back() / 2;
     const double right_edge_room = ax.major.empty() ? 0 : (1 - ax.frac(ax.major.back())) * pw;
@@ -995,21 +1005,20 @@ inline std::string to_svg(const HeatMap& m) {
     for (std::size_t r = 0; r < R; ++r)
         for (std::size_t c = 0; c < C; ++c) {
             const double x = left + static_cast<double>(c) * cw, y = top + static_cast<double>(r) * ch;
-            const double v = value(r, c);
+            const bool ok = usable(value(r, c));
             const bool best = any && r == best_r && c == best_c;
             const std::string& s = cell_text[r * C + c];
-            const double size = fit_font(s, usable(v) ? kLegendFont : kTickFont, cw - 6);
-            if (usable(v)) {
-                const Rgb col = viridis(goodness(v));
-                rect(o, x, y, cw, ch, hex(col), "stroke=\"#ffffff\" stroke-width=\"1\"");
-                text(o, x + cw / 2, y + ch / 2 + 0.36 * size, escape(s), size, "middle",
-                     std::string(brightness(col) > 0.55 ? "fill=\"#000000\"" : "fill=\"#ffffff\"") +
-                         (best ? " font-weight=\"bold\"" : ""));
-            } else {
-                rect(o, x, y, cw, ch, "url(#hatch)", "stroke=\"#ffffff\" stroke-width=\"1\"");
-                text(o, x + cw / 2, y + ch / 2 + 0.36 * size, escape(s), size, "middle",
-                     "fill=\"#666666\" font-style=\"italic\"");
+            const double size = fit_font(s, ok ? kLegendFont : kTickFont, cw - 6);
+            // A value: its colour, and black or white text to suit; missing: hatched, grey italics.
+            std::string fill = "url(#hatch)", font = "fill=\"#666666\" font-style=\"italic\"";
+            if (ok) {
+                const Rgb col = viridis(goodness(value(r, c)));
+                fill = hex(col);
+                font = brightness(col) > 0.55 ? "fill=\"#000000\"" : "fill=\"#ffffff\"";
+                if (best) font += " font-weight=\"bold\"";
             }
+            rect(o, x, y, cw, ch, fill, "stroke=\"#ffffff\" stroke-width=\"1\"");
+            text(o, x + cw / 2, y + ch / 2 + 0.36 * size, escape(s), size, "middle", font);
         }
     if (any) {
         const double x = left + static_cast<double>(best_c) * cw, y = top + static_cast<double>(best_r) * ch;
@@ -1141,17 +1150,12 @@ inline std::string to_svg(const DecisionMap& d) {
     const double W = d.width > 0 ? d.width : 600, H = d.height > 0 ? d.height : 600;
 
     // ── layout ──
-    const double top = d.title.empty() ? 16 : 40;
-    const double bottom = 8 + kTickFont + 10 + (d.xlabel.empty() ? 0 : kLabelFont + 10);
-    const double ph = std::max(40.0, H - top - bottom);
+    const double top = top_margin(d.title);
+    const double ph = std::max(40.0, H - top - bottom_margin(d.xlabel));
     const Axis ay = linear_axis(d.y_min, d.y_max, std::max(3, static_cast<int>(ph / 60) + 1), 0);
-    const double left = 12 + (d.ylabel.empty() ? 0 : kLabelFont + 10) + ay.max_width() + 8;
+    const double left = left_margin(d.ylabel, ay);
     const double pw = std::max(40.0, W - left - 20);
-    Axis ax;
-    for (int n = std::max(3, static_cast<int>(pw / 70) + 1);; --n) {
-        ax = linear_axis(d.x_min, d.x_max, n, 0);
-        if (n <= 2 || x_labels_fit(ax, pw)) break;
-    }
+    const Axis ax = fitted_x_axis({d.x_min, d.x_max}, false, pw, 0);
     const Box b{left, top, pw, ph};
     auto X = [&](double x) { return px(ax, b, x); };
     auto Y = [&](double y) { return py(ay, b, y); };
@@ -1181,32 +1185,27 @@ inline std::string to_svg(const DecisionMap& d) {
         };
         std::map<int, std::string> paths;
         for (std::size_t j = 0; j < d.ny; ++j) {
-            const double y0 = Y(y_edge(j + 1)), y1 = Y(y_edge(j));
+            // Whole pixels: neighbouring cells share a rounded edge, so there is neither gap nor
+            // overlap, and the file is a third smaller.
+            const double y0 = std::round(Y(y_edge(j + 1))), y1 = std::round(Y(y_edge(j)));
             std::size_t i = 0;
             while (i < d.nx) {
                 const int lv = level(d.prob[j * d.nx + i]);
                 std::size_t e = i + 1;
                 while (e < d.nx && level(d.prob[j * d.nx + e]) == lv) ++e;
+                const double x0 = std::round(X(x_edge(i))), x1 = std::round(X(x_edge(e)));
                 std::string& s = paths[lv];
-                s += 'M';
-                put0(s, X(x_edge(i)));
-                s += ' ';
-                put0(s, y0);
-                s += 'H';
-                put0(s, X(x_edge(e)));
-                s += 'V';
-                put0(s, y1);
-                s += 'H';
-                put0(s, X(x_edge(i)));
+                path_cmd(s, 'M', x0, y0);
+                path_cmd(s, 'H', x1);
+                path_cmd(s, 'V', y1);
+                path_cmd(s, 'H', x0);
                 s += 'z';
                 i = e;
             }
         }
         o += "<g shape-rendering=\"crispEdges\">\n";
-        for (const auto& [lv, s] : paths) {
-            const std::string fill = lv < 0 ? "#cccccc" : hex(blue_red(lv / static_cast<double>(kLevels)));
-            o += "<path fill=\"" + fill + "\" d=\"" + s + "\"/>\n";
-        }
+        for (const auto& [lv, s] : paths)
+            path(o, lv < 0 ? "#cccccc" : hex(blue_red(lv / static_cast<double>(kLevels))), s);
         o += "</g>\n";
     }
 
@@ -1220,14 +1219,8 @@ inline std::string to_svg(const DecisionMap& d) {
             o += "<path class=\"contour\" fill=\"none\" stroke=\"#111111\" stroke-width=\"1.8\" "
                  "stroke-linecap=\"round\" d=\"";
             for (const Segment& s : segs) {
-                o += 'M';
-                put(o, X(s.x0));
-                o += ' ';
-                put(o, Y(s.y0));
-                o += 'L';
-                put(o, X(s.x1));
-                o += ' ';
-                put(o, Y(s.y1));
+                path_cmd(o, 'M', X(s.x0), Y(s.y0));
+                path_cmd(o, 'L', X(s.x1), Y(s.y1));
                 sample_segment(marks, X(s.x0), Y(s.y0), X(s.x1), Y(s.y1));
             }
             o += "\"/>\n";
@@ -1319,17 +1312,12 @@ inline std::string to_svg(const ImageGrid& g) {
                 std::size_t e = c + 1;
                 while (e < g.cols_px && level(r * g.cols_px + e) == lv) ++e;
                 if (lv > 0) {
+                    const double run_w = static_cast<double>(e - c) * s;
                     std::string& p = paths[lv];
-                    p += 'M';
-                    put(p, ox + static_cast<double>(c) * s);
-                    p += ' ';
-                    put(p, oy + static_cast<double>(r) * s);
-                    p += 'h';
-                    put(p, static_cast<double>(e - c) * s);
-                    p += 'v';
-                    put(p, s);
-                    p += 'h';
-                    put(p, -static_cast<double>(e - c) * s);
+                    path_cmd(p, 'M', ox + static_cast<double>(c) * s, oy + static_cast<double>(r) * s);
+                    path_cmd(p, 'h', run_w);
+                    path_cmd(p, 'v', s);
+                    path_cmd(p, 'h', -run_w);
                     p += 'z';
                 }
                 c = e;
@@ -1343,7 +1331,7 @@ inline std::string to_svg(const ImageGrid& g) {
     o += "<g shape-rendering=\"crispEdges\">\n";
     for (const auto& [lv, p] : paths) {
         const double grey = 255.0 * (1 - lv / static_cast<double>(kLevels));
-        o += "<path fill=\"" + hex({grey, grey, grey}) + "\" d=\"" + p + "\"/>\n";
+        path(o, hex({grey, grey, grey}), p);
     }
     o += "</g>\n";
     o += frames;

@@ -504,6 +504,15 @@ TEST_CASE(heat_map_outlines_the_best_cell) {
     CHECK_NEAR(box.first, txt.first, 0.02);
     CHECK_NEAR(box.second, txt.second, 6);  // the text's baseline is a little below the centre
     CHECK(svg.find("font-weight=\"bold\">0.05<") != std::string::npos);
+    // Colour direction: the best value gets viridis' bright yellow end, the worst its dark end.
+    auto fill_of = [](const std::string& svg, const std::string& value) {
+        const std::size_t p = svg.find(">" + value + "</text>");
+        if (p == std::string::npos) return std::string("?");
+        const std::size_t r = svg.rfind("<rect ", p);
+        return attr(svg.substr(r, svg.find('>', r) - r + 1), "fill");
+    };
+    CHECK_EQ(fill_of(svg, "0.05"), std::string("#fde725"));
+    CHECK_EQ(fill_of(svg, "0.90"), std::string("#440154"));
 
     h.low_is_good = false;  // accuracy-like: the largest is best
     svg = plot::to_svg(h);
@@ -511,6 +520,8 @@ TEST_CASE(heat_map_outlines_the_best_cell) {
     txt = text_at(svg, "0.90");
     CHECK_NEAR(box.first, txt.first, 0.02);
     CHECK_NEAR(box.second, txt.second, 6);
+    CHECK_EQ(fill_of(svg, "0.90"), std::string("#fde725"));
+    CHECK_EQ(fill_of(svg, "0.05"), std::string("#440154"));
 
     // No finite cell: nothing outlined, no colour bar.
     h.values = {{NaN}};
