@@ -4,7 +4,8 @@
 #   - OUTPUT (optional) matches standard output;
 #   - FILE (optional, relative to WORKDIR) exists, with exactly LINES lines if LINES is given,
 #     and its content matches the regular expression CONTENT if that is given;
-#   - on a non-zero STATUS, no file at all was written under WORKDIR (no partial output).
+#   - on a non-zero STATUS, no file at all was written under WORKDIR (no partial output);
+#   - with NO_NAN set, no file written under WORKDIR contains the word nan or inf (any case).
 file(REMOVE_RECURSE "${WORKDIR}")
 file(MAKE_DIRECTORY "${WORKDIR}")
 execute_process(COMMAND "${PROGRAM}" ${ARGS}
@@ -43,5 +44,17 @@ if(NOT "${STATUS}" STREQUAL "0")
   if(written)
     message(FATAL_ERROR "a failed run left files behind: ${written}")
   endif()
+endif()
+if(NO_NAN)
+  file(GLOB_RECURSE written LIST_DIRECTORIES false "${WORKDIR}/*")
+  if(NOT written)
+    message(FATAL_ERROR "NO_NAN: the run wrote no file to check")
+  endif()
+  foreach(f ${written})
+    file(READ "${f}" text)
+    if("${text}" MATCHES "(^|[^A-Za-z])([Nn][Aa][Nn]|[Ii][Nn][Ff])([^A-Za-z]|$)")
+      message(FATAL_ERROR "${f} contains '${CMAKE_MATCH_2}'")
+    endif()
+  endforeach()
 endif()
 message(STATUS "exit ${status}, stderr matches '${MESSAGE}'")

@@ -142,6 +142,14 @@ optim::BfgsResult train_bfgs(const ch2::TeacherData& t, const Vec& x0, int itera
 
 std::string sci(double x) { return table::fmt("%.3e", x); }
 
+// A start where BFGS "converges" at once although f is far from 0 is a saturated start: say so.
+std::string saturation_note(const optim::BfgsResult& r) {
+    if (r.iterations() > 0 || r.f < 1e-6) return "";
+    return " at the start, where ‖∇f‖∞ = " + table::fmt("%.1e", optim::max_abs(r.grad)) +
+           " although f = " + table::fmt("%.3g", r.f) +
+           ": the units are saturated and the gradient vanishes, so no method can move from there";
+}
+
 int dump_gradient(const Options& o) {
     const ch2::TeacherData t = ch2::make_teacher_data(o.seed);
     ch2::Data all = t.train;
@@ -269,7 +277,8 @@ int run(const Options& o) {
     std::cout << "Gradient check (norm-wise relative error against central differences):\n"
               << check_table.aligned() << "\nTraining from the same start (x0 = " << table::fmt("%g", o.init_scale)
               << "·N(0, 1), seed " << o.seed << "):\n"
-              << train_table.aligned() << "BFGS stopped: " << bfgs.reason << "\n" << starts_line << "\n";
+              << train_table.aligned() << "BFGS stopped: " << bfgs.reason << saturation_note(bfgs) << "\n"
+              << starts_line << "\n";
     std::cerr << "chapter2: done in " << table::fmt("%.1f", timer.seconds()) << " s\n";
 
     std::string md = "# Chapter 2 — the two-hidden-layer network of 000 §3\n\n";

@@ -433,6 +433,12 @@ int main(int argc, char** argv) {
                           run_settings(r, n_train) + ": " + describe_run(r) + "\n";
                     ++diverged;
                 }
+        for (const auto& curve : mom.curves)
+            if (curve.result.diverged) {
+                md += "- momentum experiment, " + curve.label + ": diverged at epoch " +
+                      std::to_string(curve.result.diverged_epoch) + "\n";
+                ++diverged;
+            }
         if (diverged == 0) md += "None: every SGD run kept its loss finite and below 1e6 × its start.\n";
         md += "\n## Figures\n\n";
         for (const auto& f : figures) {
@@ -453,6 +459,9 @@ int main(int argc, char** argv) {
         files::write_atomic(dir / "summary.md", md);
 
         std::cout << head.aligned() << "\n" << targets.aligned();
+        if (diverged > 0)
+            std::cout << "\n" << diverged << " SGD run" << (diverged == 1 ? "" : "s")
+                      << " diverged (stopped, listed in summary.md; their cells are marked, not drawn)\n";
         std::cout << "\nresults in " << dir.string() << "\n";
         return 0;
     });

@@ -1,0 +1,331 @@
+// experiments.hpp — the experiments of 001, 002 and 004 run on the general network: their
+// settings (one struct each, every default with its reason) and the runs that return numbers.
+// main.cpp turns the numbers into files, figures and tables; the tests run the same code.
+//
+//   1. two moons (004)                   run_moons
+//   2. Franke regression (001)           run_franke_ffnn, run_activation_study, run_rate_lambda_grid
+//   3. RandomNet (001)                   random_net, run_randomnet
+//   4. MSE vs cross-entropy (002)        run_sigmoid_unit, with train_sigmoid_unit (sigmoid_unit.hpp)
+//
+// Units of η: our MSE cost is ½‖a − y‖² (003), half of 001's (and Keras's) mean (y − a)², so our
+// gradient is half of theirs and our η = 2 × 001's η takes the same steps. λ means the same in
+// both: ours adds (λ/2)‖W‖² to the halved cost, 001 adds λ‖W‖² to the full one.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "chapters/chapter5_deep_backprop/data.hpp"
+#include "chapters/chapter5_deep_backprop/network.hpp"
+#include "chapters/chapter5_deep_backprop/sgd.hpp"
+#include "chapters/chapter5_deep_backprop/sigmoid_unit.hpp"
+#include "common/random.hpp"
+
+// Independent random streams (Rng::stream(seed, id)), so that e.g. changing the moons network
+// does not change the moons data. The Franke data use Rng(seed) itself (the shared recipe).
+namespace streams {
+constexpr std::uint64_t moons_data = 1, moons_training = 2, franke_training = 3,
+                        activation_study = 100, grid = 200, randomnet = 300, sigmoid_unit = 400;
+}
+
+// One row of a learning curve, measured after the epoch with a full pass over each set.
+struct EpochRow {
+    std::size_t epoch;
+    double train_cost;     // the running mean of the mini-batch costs during the epoch
+    double train_metric;   // accuracy (classification) or MSE (regression) on the training set
+    double test_metric;    // the same on the test set
+    double test_cost;      // C on the test set (without the L2 term)
+};
+
+struct Run {
+    std::vector<EpochRow> history;
+    TrainResult result;
+    // The test metric after the last epoch; NaN for a run that diverged (shown as "—").
+    double final_test_metric() const {
+        return result.diverged || history.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                                  : history.back().test_metric;
+    }
+};
+
+// What a learning curve measures: the fraction classified right (two moons, whatever the loss)
+// or the mean squared error (Franke).
+enum class Metric { accuracy, mse };
+inline double measure(Metric metric, const Matrix& A, const Matrix& Y) {
+    return metric == Metric::accuracy ? accuracy(A, Y) : mean_squared_error(A, Y);
+}
+
+// Train with mini-batch SGD and record a learning curve every epoch. A diverged run keeps the
+// curve up to the last good epoch, and its result says at which epoch it failed.
+inline Run train_tracked(Network& net, const Data& train_set, const Data& test_set,
+                         const SgdOptions& opt, std::size_t epochs, Metric metric, Rng& rng) {
+    Run run;
+    Cache cache;
+    run.result = train(net, train_set, opt, epochs, rng, [&](std::size_t epoch, double train_cost) {
+        forward(cache, net, train_set.X);
+        const double train_metric = measure(metric, cache.a.back(), train_set.Y);
+        const double test_cost = cost(net, test_set.X, test_set.Y, 0.0, cache);
+        run.history.push_back({epoch, train_cost, train_metric,
+                               measure(metric, cache.a.back(), test_set.Y), test_cost});
+    });
+    return run;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Two moons (004)
+
+struct MoonsConfig {
+    std::size_t n = 1000;        // points, half per moon (004 does not say)
+    double noise = 0.05;         // sd of the noise per coordinate: "little noise" (004); at 0.1
+                                 // single points cross into the other moon for some seeds
+    double train_fraction = 0.75;
+    std::vector<std::size_t> widths{2, 25, 50, 50, 25, 1};   // 004's architecture
+    std::vector<Activation> f{Activation::relu, Activation::relu, Activation::relu,
+                              Activation::relu, Activation::sigmoid};
+    Init init = Init::he;        // suits the ReLU layers; 004 uses N(0, 0.1²) (--init normal)
+    double normal_sd = 0.1;      // sd of Init::normal, as 004's randn·0.1
+    double alpha = 0.01;         // leaky-ReLU slope, if chosen
+    double eta = 0.05;           // with momentum, mini-batches reach 100 % in 4 epochs, where
+    double momentum = 0.9;       //   004's full-batch GD (η = 0.01) needs ~7000 iterations
+    double lambda = 0.0;
+    std::size_t batch = 32;
+    std::size_t epochs = 100;
+};
+
+struct MoonsResult {
+    Moons data;
+    std::vector<std::size_t> train_idx, test_idx;
+    Network net;
+    Run run;
+};
+
+// Labels as targets: one row (0/1) for a single output, one-hot rows for a softmax output.
+inline Data moons_targets(const Moons& d, const std::vector<std::size_t>& idx, std::size_t outputs) {
+    Data data = moons_data(d, idx);
+    if (outputs == 1) return data;
+    Matrix Y(outputs, idx.size());
+    for (std::size_t j = 0; j < idx.size(); ++j) Y(static_cast<std::size_t>(d.label[idx[j]]), j) = 1.0;
+    data.Y = Y;
+    return data;
+}
+
+inline MoonsResult run_moons(const MoonsConfig& c, std::uint64_t seed) {
+    MoonsResult r;
+    Rng data_rng = Rng::stream(seed, streams::moons_data);
+    r.data = make_moons(c.n, c.noise, data_rng);
+    const std::vector<std::size_t> perm = data_rng.permutation(c.n);
+    const auto n_train = static_cast<std::size_t>(std::llround(c.train_fraction * static_cast<double>(c.n)));
+    r.train_idx.assign(perm.begin(), perm.begin() + static_cast<std::ptrdiff_t>(n_train));
+    r.test_idx.assign(perm.begin() + static_cast<std::ptrdiff_t>(n_train), perm.end());
+    const Data train = moons_targets(r.data, r.train_idx, c.widths.back());
+    const Data test = moons_targets(r.data, r.test_idx, c.widths.back());
+
+    std::vector<LayerSpec> specs;
+    for (std::size_t l = 1; l < c.widths.size(); ++l)
+        specs.push_back({c.widths[l], c.f[l - 1], InitSpec{c.init, c.normal_sd, 0.0}});
+    Rng rng = Rng::stream(seed, streams::moons_training);
+    r.net = make_network(c.widths[0], specs, loss_for_output(c.f.back()), c.alpha, rng);
+    r.run = train_tracked(r.net, train, test, {c.eta, c.momentum, c.lambda, c.batch}, c.epochs,
+                          Metric::accuracy, rng);
+    return r;
+}
+
+// P(class 1) on an nx × ny grid over [x_min, x_max] × [y_min, y_max], row-major, row 0 = y_min.
+inline std::vector<double> class1_probability_grid(const Network& net, double x_min, double x_max,
+                                                   double y_min, double y_max, std::size_t nx,
+                                                   std::size_t ny) {
+    Matrix X(2, nx * ny);
+    for (std::size_t r = 0; r < ny; ++r)
+        for (std::size_t q = 0; q < nx; ++q) {
+            X(0, r * nx + q) = x_min + (x_max - x_min) * static_cast<double>(q) / static_cast<double>(nx - 1);
+            X(1, r * nx + q) = y_min + (y_max - y_min) * static_cast<double>(r) / static_cast<double>(ny - 1);
+        }
+    const Matrix A = predict(net, X);
+    const std::size_t row = A.rows == 1 ? 0 : 1;   // sigmoid: a = P(1); softmax: a₁ = P(1)
+    return std::vector<double>(A.row(row), A.row(row) + A.cols);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Franke regression (001): one hidden layer of 128 ReLU units, linear output, MSE
+
+struct FrankeConfig {
+    std::size_t n = 1000;        // the shared recipe
+    double sigma = 0.2;
+    std::size_t hidden = 128;    // 001's network
+    // The headline run. 001's best (0.046) came from its grid at η = 0.1 (our 0.2) and 100
+    // epochs, where the last epoch's test MSE still jumps by ±0.003 with the SGD noise; Glorot
+    // weights with our η = 0.05 for 150 epochs land at 0.0434–0.0439 on the data of seed 2020
+    // for each of the six weight and batch-order seeds we tried.
+    Init init = Init::glorot;
+    double eta = 0.05;
+    std::size_t batch = 10;      // 001's batch size throughout
+    std::size_t epochs = 150;
+    // The activation × initialisation study: 001's settings (500 epochs, its η = 1e-3).
+    std::size_t study_epochs = 500;
+    double study_eta = 2e-3;
+    double normal_sd = 0.05;     // 001's N(0, 0.05) read as a standard deviation (Keras's stddev)
+    // The η × λ grid: 001's ranges (η, λ in [1e-4, 0.1], 100 epochs), η in our units, one step
+    // beyond 001's largest η to show divergence, and λ = 0 for reference.
+    std::vector<double> grid_eta{2e-4, 2e-3, 2e-2, 2e-1, 2.0};
+    std::vector<double> grid_lambda{0.0, 1e-4, 1e-3, 1e-2, 1e-1};
+    std::size_t grid_epochs = 100;
+};
+
+// 1 hidden layer of `hidden` units with activation f, linear output; both layers initialised alike.
+inline Network franke_network(std::size_t hidden, Activation f, const InitSpec& init, Rng& rng) {
+    return make_network(2, {{hidden, f, init}, {1, Activation::linear, init}}, Loss::mse, 0.01, rng);
+}
+
+inline Run run_franke_ffnn(const FrankeConfig& c, const FrankeSets& sets, std::uint64_t seed) {
+    Rng rng = Rng::stream(seed, streams::franke_training);
+    Network net = franke_network(c.hidden, Activation::relu, {c.init, c.normal_sd, 0.0}, rng);
+    return train_tracked(net, sets.train, sets.test, {c.eta, 0.0, 0.0, c.batch}, c.epochs, Metric::mse, rng);
+}
+
+struct StudyRun {
+    Activation f;
+    Init init;
+    Run run;
+};
+
+// 001 Fig. 7: hidden activation (sigmoid, ReLU, leaky ReLU, linear) × weights (normal, Glorot).
+inline std::vector<StudyRun> run_activation_study(const FrankeConfig& c, const FrankeSets& sets,
+                                                  std::uint64_t seed,
+                                                  const std::function<void()>& after_run = {}) {
+    std::vector<StudyRun> runs;
+    for (const Activation f : {Activation::sigmoid, Activation::relu, Activation::leaky_relu, Activation::linear})
+        for (const Init init : {Init::normal, Init::glorot}) {
+            Rng rng = Rng::stream(seed, streams::activation_study + runs.size());
+            Network net = franke_network(c.hidden, f, {init, c.normal_sd, 0.0}, rng);
+            runs.push_back({f, init, train_tracked(net, sets.train, sets.test,
+                                                   {c.study_eta, 0.0, 0.0, c.batch}, c.study_epochs,
+                                                   Metric::mse, rng)});
+            if (after_run) after_run();
+        }
+    return runs;
+}
+
+struct GridCell {
+    double eta, lambda;
+    Run run;
+};
+
+// 001 Fig. 6: final test MSE over η × λ (ReLU, N(0, 0.05²) weights as in 001's first network).
+inline std::vector<GridCell> run_rate_lambda_grid(const FrankeConfig& c, const FrankeSets& sets,
+                                                  std::uint64_t seed,
+                                                  const std::function<void()>& after_run = {}) {
+    std::vector<GridCell> cells;
+    for (const double lambda : c.grid_lambda)
+        for (const double eta : c.grid_eta) {
+            Rng rng = Rng::stream(seed, streams::grid + cells.size());
+            Network net = franke_network(c.hidden, Activation::relu, {Init::normal, c.normal_sd, 0.0}, rng);
+            cells.push_back({eta, lambda, train_tracked(net, sets.train, sets.test,
+                                                        {eta, 0.0, lambda, c.batch}, c.grid_epochs,
+                                                        Metric::mse, rng)});
+            if (after_run) after_run();
+        }
+    return cells;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. RandomNet (001): networks of random depth, widths, activations and initialisations
+
+struct RandomNetConfig {
+    std::size_t count = 10;          // 001 trains ten
+    std::size_t max_depth = 10;      // hidden layers: uniform in 1 … 10 (001)
+    std::size_t min_width = 10;      // units per hidden layer: uniform in [10, 50] (001 does not
+    std::size_t max_width = 50;      //   give a range; this keeps ten networks to a few seconds)
+    double eta = 2e-3;               // 001's η = 1e-3, 100 epochs, batch 10
+    std::size_t epochs = 100;
+    std::size_t batch = 10;
+    double normal_sd = 0.05, bias_sd = 0.01;   // 001's N(0, 0.05) weights, N(0, 0.01) biases
+};
+
+struct RandomNetSpec {
+    std::vector<LayerSpec> layers;   // the hidden layers, then the linear output
+};
+
+// Draw one RandomNet: depth, and per layer its width, activation (ReLU, leaky ReLU, sigmoid,
+// linear), weight initialisation (normal or Glorot) and biases (zero or normal).
+inline RandomNetSpec random_net(const RandomNetConfig& c, Rng& rng) {
+    const Activation choices[] = {Activation::relu, Activation::leaky_relu, Activation::sigmoid,
+                                  Activation::linear};
+    auto random_init = [&] {
+        return InitSpec{rng.below(2) ? Init::glorot : Init::normal, c.normal_sd,
+                        rng.below(2) ? c.bias_sd : 0.0};
+    };
+    RandomNetSpec spec;
+    const std::size_t depth = 1 + rng.below(c.max_depth);
+    for (std::size_t l = 0; l < depth; ++l) {
+        const std::size_t width = c.min_width + rng.below(c.max_width - c.min_width + 1);
+        const Activation f = choices[rng.below(4)];
+        spec.layers.push_back({width, f, random_init()});
+    }
+    spec.layers.push_back({1, Activation::linear, random_init()});
+    return spec;
+}
+
+struct RandomNetRun {
+    RandomNetSpec spec;
+    std::vector<double> initial_gradient;   // ‖∂C/∂Wˡ‖ per layer before training (full training set)
+    Run run;
+};
+
+// ‖∂C/∂Wˡ‖ (Frobenius) for l = 1 … L on the whole of `set`: how much each layer gets to learn.
+// 003's vanishing gradients show as norms that shrink towards the input layer.
+inline std::vector<double> layer_gradient_norms(const Network& net, const Data& set) {
+    Cache cache;
+    Workspace work;
+    Gradients grad;
+    forward(cache, net, set.X);
+    backward(grad, net, cache, set.Y, 0.0, work);
+    std::vector<double> norms;
+    for (const Matrix& dW : grad.dW) {
+        double sum = 0;
+        for (double g : dW.data) sum += g * g;
+        norms.push_back(std::sqrt(sum));
+    }
+    return norms;
+}
+
+inline std::vector<RandomNetRun> run_randomnet(const RandomNetConfig& c, const FrankeSets& sets,
+                                               std::uint64_t seed,
+                                               const std::function<void()>& after_run = {}) {
+    std::vector<RandomNetRun> runs;
+    for (std::size_t k = 0; k < c.count; ++k) {
+        Rng rng = Rng::stream(seed, streams::randomnet + k);
+        RandomNetSpec spec = random_net(c, rng);
+        Network net = make_network(2, spec.layers, Loss::mse, 0.01, rng);
+        const std::vector<double> initial = layer_gradient_norms(net, sets.train);
+        runs.push_back({spec, initial, train_tracked(net, sets.train, sets.test, {c.eta, 0.0, 0.0, c.batch},
+                                                     c.epochs, Metric::mse, rng)});
+        if (after_run) after_run();
+    }
+    return runs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. MSE vs cross-entropy on one sigmoid unit (002)
+
+struct SigmoidUnitConfig {
+    std::size_t n = 200;        // per set (training and test), half per class
+    double w = -6.0, w0 = 0.0;  // a saturated, confidently wrong start: σ(−6x) ≈ 0 for class 1
+    double eta = 1.0;           // full-batch gradient descent
+    std::size_t iterations = 1000;
+};
+
+struct SigmoidUnitResult {
+    SigmoidUnitHistory mse, ce;   // the same unit, the same start, trained on each criterion
+};
+
+inline SigmoidUnitResult run_sigmoid_unit(const SigmoidUnitConfig& c, std::uint64_t seed) {
+    Rng rng = Rng::stream(seed, streams::sigmoid_unit);
+    const Data train = two_gaussians(c.n, rng);
+    const Data test = two_gaussians(c.n, rng);
+    return {train_sigmoid_unit(Loss::mse, train, test, c.w, c.w0, c.eta, c.iterations),
+            train_sigmoid_unit(Loss::bce, train, test, c.w, c.w0, c.eta, c.iterations)};
+}
