@@ -5,12 +5,13 @@
 //           then count·rows·cols pixels (0 = background … 255 = ink), image after image;
 //   labels  magic 2049 (0x00000801: unsigned bytes, 1 dimension), count, then count labels.
 // The reader trusts nothing in a header: the file must hold exactly what its header promises,
-// and nothing is allocated before the header has been checked against the file's size, so
-// the pixels take exactly what the file holds, whatever a header says. Every problem is a DataError naming the file, the
-// byte offset where it shows, and what to do; a missing file also names `make mnist`.
+// and nothing is allocated before the header has been checked against the file's size, so the
+// pixels take exactly what the file holds, whatever a header says. Every problem is a DataError
+// naming the file, the byte offset where it shows, and what to do; a missing file also names
+// `make mnist`.
 //
-// Pixels stay bytes (47 MB for the training set instead of 188 MB as float); the trainer
-// scales each batch by 1/255 as 001 does when it copies the batch (network.hpp, load_batch).
+// Pixels stay bytes (47 MB for the training set instead of 188 MB as float); the trainer scales
+// them by 1/255, as 001 does, when it copies each batch (network.hpp, load_batch).
 #pragma once
 
 #include <algorithm>
@@ -142,16 +143,23 @@ template <class Check>
 void read_idx_file(const std::filesystem::path& path, std::size_t header_size, Check check,
                    std::vector<std::uint8_t>& out) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        const std::string gz = path.string() + ".gz";
+        if (std::filesystem::is_regular_file(gz, ec))   // e.g. Debian's dataset-fashion-mnist
+            throw DataError("MNIST file " + path.string() + " not found, only " + gz +
+                            ": unpack the folder with `MNIST_MIRROR=" + path.parent_path().string() +
+                            " MNIST_DIR=NEW_FOLDER make mnist` and give --data NEW_FOLDER");
         throw DataError("MNIST file " + path.string() +
                         " not found: run `make mnist` (or give --data DIR, a folder holding the "
                         "four IDX files)");
+    }
     const std::uintmax_t size = std::filesystem::file_size(path, ec);
     std::ifstream in(path, std::ios::binary);
     if (ec || !in) throw IoError("cannot read " + path.string() + ": " + std::strerror(errno));
     std::string header(static_cast<std::size_t>(std::min<std::uintmax_t>(size, header_size)), '\0');
     in.read(header.data(), static_cast<std::streamsize>(header.size()));
-    const std::size_t payload = check(std::string_view(header.data(), static_cast<std::size_t>(in.gcount())), size);
+    const auto got = static_cast<std::size_t>(in.gcount());
+    const std::size_t payload = check(std::string_view(header.data(), got), size);
     out.resize(payload);
     in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(payload));
     if (static_cast<std::size_t>(in.gcount()) != payload)

@@ -151,6 +151,11 @@ TEST_CASE(missing_files_say_make_mnist) {
     CHECK_THROWS(read_mnist(dir), DataError, "train-images-idx3-ubyte not found: run `make mnist`");
     files::write_atomic(dir / "train-images-idx3-ubyte", image_file(3, 2, 4));
     CHECK_THROWS(read_mnist(dir), DataError, "train-labels-idx1-ubyte not found: run `make mnist`");
+    // Only the compressed file (as Debian's dataset packages ship them): say how to unpack it.
+    files::write_atomic(dir / "train-labels-idx1-ubyte.gz", "not really gzip");
+    CHECK_THROWS(read_mnist(dir), DataError,
+                 "train-labels-idx1-ubyte not found, only " + (dir / "train-labels-idx1-ubyte.gz").string() +
+                     ": unpack the folder with `MNIST_MIRROR=" + dir.string() + " MNIST_DIR=NEW_FOLDER make mnist`");
 }
 
 TEST_CASE(train_and_test_shapes_must_agree) {
