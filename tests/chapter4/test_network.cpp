@@ -1,0 +1,358 @@
+// Tests of chapter 4's equations (network.hpp): every analytic gradient against central
+// differences in double precision, at random points and near saturation; the threaded trainer
+// against the reference gradient; evaluation against its definition.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "chapters/chapter4_mnist_softmax/network.hpp"
+#include "common/finite_difference.hpp"
+#include "common/random.hpp"
+#include "testing.hpp"
+
+using namespace ch4;
+
+namespace {
+
+// Central differences in double agree with a correct gradient to ~1e-9 (finite_difference.hpp);
+// 1e-6 leaves room for the larger curvature of the saturated points and still fails any wrong
+// term, which is off by O(1) relative.
+constexpr double kFdTol = 1e-6;
+
+Matrix<double> random_matrix(std::size_t rows, std::size_t cols, Rng& rng, double scale = 1) {
+    Matrix<double> m(rows, cols);
+    for (std::size_t k = 0; k < m.size(); ++k) m[k] = rng.uniform(-scale, scale);
+    return m;
+}
+
+std::vector<std::uint8_t> random_labels(std::size_t n, std::size_t K, Rng& rng) {
+    std::vector<std::uint8_t> y(n);
+    for (auto& v : y) v = static_cast<std::uint8_t>(rng.below(K));
+    return y;
+}
+
+fd::Vector flat(const Matrix<double>& m) { return fd::Vector(m.data(), m.data() + m.size()); }
+
+// Components whose true value is ~0 (a saturated softmax output, a dead unit) are judged against
+// the gradient's scale instead of their own size: the relative error's denominator is at least
+// 1e-3 of the largest component, so such a component may be off by 1e-9 of that scale. The
+// rounding noise of a difference quotient is ε·|f|/h ≈ 1e-10 here (f ~ 5 summed from dozens
+// of exp and log, h ≈ 1.5e-4 at z = 25); a wrong formula is off by far more.
+constexpr double kFloorFraction = 1e-3;
+
+// Check `analytic` against the central-difference gradient of f with respect to the entries of
+// `param` (f reads `param`, which is left as it was); prints the worst mismatches on failure.
+void check_gradient(const char* what, Matrix<double>& param, const std::function<double()>& f,
+                    const Matrix<double>& analytic) {
+    const fd::Vector x0 = flat(param);
+    const fd::Vector numeric = fd::gradient(
+        [&](const fd::Vector& x) {
+            std::copy(x.begin(), x.end(), param.data());
+            return f();
+        },
+        x0);
+    std::copy(x0.begin(), x0.end(), param.data());
+    const fd::Vector a = flat(analytic);
+    double scale = 0;
+    for (double v : a) scale = std::max(scale, std::fabs(v));
+    const fd::Report r = fd::compare(a, numeric, kFloorFraction * scale);
+    if (!r.passes(kFdTol))
+        std::fprintf(stderr, "%s:\n%s", what,
+                     fd::mismatches(a, numeric, kFdTol, 5, kFloorFraction * scale).c_str());
+    CHECK(r.passes(kFdTol));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Softmax + cross-entropy: 001 eq. (5), γ = a − y (here with the batch mean, (a − y)/B).
+
+TEST_CASE(softmax_cross_entropy_error_matches_finite_differences) {
+    Rng rng(1);
+    const std::size_t B = 6, K = 10;
+    Matrix<double> Z = random_matrix(B, K, rng, 3);
+    // Near saturation: one row dominated by its label's logit, one by another class, one with
+    // logits spread over ±40 (softmax outputs down to e^−80). Overflow is tested below.
+    for (std::size_t k = 0; k < K; ++k) {
+        Z(3, k) = k == 2 ? 25.0 : Z(3, k);
+        Z(4, k) = k == 7 ? 30.0 : -Z(4, k);
+        Z(5, k) = 40.0 / 3 * Z(5, k);
+    }
+    std::vector<std::uint8_t> y = random_labels(B, K, rng);
+    y[3] = 2;
+    y[4] = 1;
+    auto loss = [&] {
+        double s = 0;
+        for (std::size_t i = 0; i < B; ++i) s += cross_entropy(Z.view().row(i), K, y[i]);
+        return s / B;
+    };
+    Matrix<double> A(B, K), Gamma(B, K);
+    softmax_forward(A.view(), std::as_const(Z).view());
+    softmax_cross_entropy_backward(Gamma.view(), std::as_const(A).view(), y.data(), 1.0 / B);
+    check_gradient("dC/dZ", Z, loss, Gamma);
+    for (std::size_t k = 0; k < A.size(); ++k) CHECK(std::isfinite(A[k]) && std::isfinite(Gamma[k]));
+}
+
+TEST_CASE(softmax_and_cross_entropy_are_stable_far_out) {
+    const double z[3] = {1000.0, -1000.0, 0.0};
+    CHECK_NEAR(cross_entropy(z, 3, 0), 0.0, 1e-12);            // certain and right
+    CHECK_NEAR(cross_entropy(z, 3, 1), 2000.0, 1e-9);          // certain and wrong: −ln e^{−2000}
+    CHECK_NEAR(cross_entropy(z, 3, 2), 1000.0, 1e-9);
+    Matrix<double> Z(1, 3), A(1, 3);
+    for (std::size_t k = 0; k < 3; ++k) Z[k] = z[k];
+    softmax_forward(A.view(), std::as_const(Z).view());
+    CHECK_EQ(A[0], 1.0);
+    CHECK_EQ(A[1], 0.0);
+    // Float: z = 100 overflows exp in float (e^100 > 3.4e38) unless the maximum is subtracted.
+    const float zf[2] = {100.0f, 0.0f};
+    CHECK(std::isfinite(cross_entropy(zf, 2, 1)));
+    CHECK_NEAR(cross_entropy(zf, 2, 1), 100.0, 1e-4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ReLU layer: f = Σ U ⊙ (R(X·Wh + bh)·Wo) for a random upstream gradient U, so that
+// relu_backward (eq. 1) and dense_backward (eqs. 2, 3) are checked for every parameter and input.
+
+TEST_CASE(relu_layer_backpropagation_matches_finite_differences) {
+    Rng rng(2);
+    const std::size_t B = 5, D = 7, H = 9, K = 4;
+    Matrix<double> X = random_matrix(B, D, rng), Wh = random_matrix(D, H, rng), bh = random_matrix(1, H, rng),
+                   Wo = random_matrix(H, K, rng), U = random_matrix(B, K, rng);
+    // Dead units (z < 0: R' = 0, saturated) and live ones; keep every z away from the kink at 0
+    // by more than the finite-difference step could move it.
+    bh[0] = -20;   // unit 0 dead for every sample
+    bh[1] = 20;    // unit 1 alive for every sample
+    auto forward = [&](Matrix<double>& Zh, Matrix<double>& Ah, Matrix<double>& out) {
+        dense_forward(Zh.view(), std::as_const(X).view(), std::as_const(Wh).view(), bh.data());
+        relu_forward(Ah.view(), std::as_const(Zh).view());
+        dense_forward(out.view(), std::as_const(Ah).view(), std::as_const(Wo).view(), nullptr);
+    };
+    Matrix<double> Zh(B, H), Ah(B, H), out(B, K);
+    forward(Zh, Ah, out);
+    double min_abs_z = 1e9;
+    for (std::size_t k = 0; k < Zh.size(); ++k) min_abs_z = std::min(min_abs_z, std::fabs(Zh[k]));
+    CHECK_LT(1e-3, min_abs_z);
+    auto f = [&] {
+        Matrix<double> Zh2(B, H), Ah2(B, H), out2(B, K);
+        forward(Zh2, Ah2, out2);
+        double s = 0;
+        for (std::size_t k = 0; k < out2.size(); ++k) s += U[k] * out2[k];
+        return s;
+    };
+    Matrix<double> Gh(B, H), dWh(D, H), dbh(1, H), dWo(H, K), dX(B, D);
+    relu_backward(Gh.view(), std::as_const(U).view(), std::as_const(Wo).view(), std::as_const(Zh).view());
+    dense_backward(dWh.view(), dbh.data(), std::as_const(Gh).view(), std::as_const(X).view());
+    dense_backward(dWo.view(), static_cast<double*>(nullptr), std::as_const(U).view(), std::as_const(Ah).view());
+    // ∂f/∂X = Γh·Whᵀ (eq. 1 once more, without σ': the inputs have no activation).
+    gemm<double>(Op::N, Op::T, 1.0, std::as_const(Gh).view(), std::as_const(Wh).view(), 0.0, dX.view());
+    check_gradient("dWh", Wh, f, dWh);
+    check_gradient("dbh", bh, f, dbh);
+    check_gradient("dWo", Wo, f, dWo);
+    check_gradient("dX", X, f, dX);
+    for (std::size_t i = 0; i < B; ++i) CHECK_EQ(Gh(i, 0), 0.0);   // the dead unit passes nothing back
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole network: loss_and_gradient for both models, with and without L2.
+
+void check_network(std::size_t hidden, double lambda, std::uint64_t seed) {
+    Rng rng(seed);
+    const std::size_t B = 8, D = 12, K = 10;
+    Network<double> net = make_network<double>(D, hidden, K, rng);
+    // Biases away from zero, and larger weights so that some softmax outputs saturate.
+    for (auto* m : {&net.bh, &net.bo})
+        for (std::size_t k = 0; k < m->size(); ++k) (*m)[k] = rng.uniform(-0.5, 0.5);
+    for (std::size_t k = 0; k < net.Wo.size(); ++k) net.Wo[k] *= 4;
+    const Matrix<double> X = random_matrix(B, D, rng);
+    const std::vector<std::uint8_t> y = random_labels(B, K, rng);
+    Network<double> grad;
+    loss_and_gradient(net, X.view(), y.data(), lambda, &grad);
+    auto f = [&] { return loss_and_gradient<double>(net, X.view(), y.data(), lambda, nullptr); };
+    check_gradient("dWo", net.Wo, f, grad.Wo);
+    check_gradient("dbo", net.bo, f, grad.bo);
+    if (hidden) {
+        check_gradient("dWh", net.Wh, f, grad.Wh);
+        check_gradient("dbh", net.bh, f, grad.bh);
+    }
+}
+
+TEST_CASE(softmax_regression_gradient_matches_finite_differences) {
+    check_network(0, 0.0, 3);
+    check_network(0, 0.1, 4);
+}
+
+TEST_CASE(mlp_gradient_matches_finite_differences) {
+    check_network(6, 0.0, 5);
+    check_network(6, 0.01, 6);
+}
+
+TEST_CASE(glorot_uniform_initialisation) {
+    Rng rng(7);
+    const Network<double> net = make_network<double>(784, 128, 10, rng);
+    const double r1 = std::sqrt(6.0 / (784 + 128)), r2 = std::sqrt(6.0 / (128 + 10));
+    double max1 = 0, max2 = 0, mean_sq = 0;
+    for (std::size_t k = 0; k < net.Wh.size(); ++k) {
+        max1 = std::max(max1, std::fabs(net.Wh[k]));
+        mean_sq += net.Wh[k] * net.Wh[k] / net.Wh.size();
+    }
+    for (std::size_t k = 0; k < net.Wo.size(); ++k) max2 = std::max(max2, std::fabs(net.Wo[k]));
+    CHECK_LE(max1, r1);
+    CHECK_LE(max2, r2);
+    CHECK_LT(0.99 * r1, max1);   // 100 352 draws reach the edge
+    // The variance of U(−r, r) is r²/3; with 100 352 draws the mean square is within 1 %.
+    CHECK_REL(mean_sq, r1 * r1 / 3, 0.01);
+    for (const auto* b : {&net.bh, &net.bo})
+        for (std::size_t k = 0; k < b->size(); ++k) CHECK_EQ((*b)[k], 0.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The threaded trainer.
+
+namespace {
+
+// A small data set of `count` random "images" of 4×5 pixels with random labels.
+Dataset random_dataset(std::size_t count, Rng& rng) {
+    Dataset d;
+    d.count = count;
+    d.rows = 4;
+    d.cols = 5;
+    d.pixels.resize(count * 20);
+    d.labels.resize(count);
+    for (auto& p : d.pixels) p = static_cast<std::uint8_t>(rng.below(256));
+    for (auto& l : d.labels) l = static_cast<std::uint8_t>(rng.below(kClasses));
+    return d;
+}
+
+template <class T>
+Network<T> convert(const Network<float>& n) {
+    Network<T> c;
+    c.inputs = n.inputs, c.hidden = n.hidden, c.classes = n.classes;
+    auto copy = [](const Matrix<float>& m) {
+        Matrix<T> r(m.rows(), m.cols());
+        for (std::size_t k = 0; k < m.size(); ++k) r[k] = m[k];
+        return r;
+    };
+    c.Wh = copy(n.Wh), c.bh = copy(n.bh), c.Wo = copy(n.Wo), c.bo = copy(n.bo);
+    return c;
+}
+
+// Two epochs by the threaded trainer.
+Network<float> train_threaded(const Network<float>& start, const Dataset& d, const SgdOptions& o,
+                              const std::vector<std::size_t>& order, std::size_t threads) {
+    Network<float> net = start;
+    ThreadPool pool(threads);
+    Trainer trainer(net, pool, o);
+    for (std::size_t e = 0; e < 2; ++e) trainer.epoch(d, order, static_cast<float>(learning_rate(o, e)));
+    return net;
+}
+
+// The same two epochs written out plainly with the reference gradient, in double.
+Network<double> train_reference(const Network<float>& start, const Dataset& d, const SgdOptions& o,
+                                const std::vector<std::size_t>& order) {
+    Network<double> net = convert<double>(start), v = zeros_like(net);
+    for (std::size_t e = 0; e < 2; ++e) {
+        const double eta = learning_rate(o, e);
+        for (std::size_t s = 0; s < order.size(); s += o.batch) {
+            const std::size_t rows = std::min(o.batch, order.size() - s);
+            Matrix<double> X(rows, d.pixels_per_image());
+            load_batch(X.view(), d, order.data() + s);
+            std::vector<std::uint8_t> y(rows);
+            for (std::size_t i = 0; i < rows; ++i) y[i] = d.labels[order[s + i]];
+            Network<double> g;
+            loss_and_gradient(net, std::as_const(X).view(), y.data(), o.lambda, &g);
+            // 001: v ← ω v + η ∇C, θ ← θ − v (the penalty's 2λθ is already in g)
+            for (auto m : {&Network<double>::Wh, &Network<double>::bh, &Network<double>::Wo, &Network<double>::bo})
+                for (std::size_t k = 0; k < (net.*m).size(); ++k) {
+                    (v.*m)[k] = o.momentum * (v.*m)[k] + eta * (g.*m)[k];
+                    (net.*m)[k] -= (v.*m)[k];
+                }
+        }
+    }
+    return net;
+}
+
+bool same_bits(const Network<float>& a, const Network<float>& b) {
+    for (auto m : {&Network<float>::Wh, &Network<float>::bh, &Network<float>::Wo, &Network<float>::bo})
+        if ((a.*m).size() != (b.*m).size() ||
+            ((a.*m).size() > 0 &&   // (an empty matrix has no data pointer to compare)
+             std::memcmp((a.*m).data(), (b.*m).data(), (a.*m).size() * sizeof(float)) != 0))
+            return false;
+    return true;
+}
+
+void check_trainer(std::size_t hidden, const SgdOptions& o, std::uint64_t seed) {
+    Rng rng(seed);
+    const Dataset d = random_dataset(23, rng);   // batches of 5: four full, one of 3
+    const Network<float> start = make_network<float>(20, hidden, kClasses, rng);
+    const std::vector<std::size_t> order = rng.permutation(d.count);
+
+    const Network<float> one = train_threaded(start, d, o, order, 1);
+    for (std::size_t threads : {2, 3, 17})   // 17 > the 16 chunks: some threads own nothing
+        CHECK(same_bits(one, train_threaded(start, d, o, order, threads)));
+
+    // Float against the double reference: each step's float rounding (u ≈ 6e-8, times sums of
+    // up to 20 terms of size ~1) is ~1e-6 of the parameters' scale, and ten steps at η ≤ 0.5
+    // do not amplify it past 1e-5.
+    constexpr double kTol = 1e-5;
+    const Network<double> ref = train_reference(start, d, o, order);
+    const Network<double> got = convert<double>(one);
+    double worst = 0;
+    for (auto m : {&Network<double>::Wh, &Network<double>::bh, &Network<double>::Wo, &Network<double>::bo})
+        for (std::size_t k = 0; k < (ref.*m).size(); ++k)
+            worst = std::max(worst, std::fabs((ref.*m)[k] - (got.*m)[k]));
+    CHECK_LE(worst, kTol);
+    // … and training moved the parameters by much more than that.
+    double moved = 0;
+    const Network<double> s = convert<double>(start);
+    for (std::size_t k = 0; k < ref.Wo.size(); ++k) moved = std::max(moved, std::fabs(ref.Wo[k] - s.Wo[k]));
+    CHECK_LT(1000 * kTol, moved);
+}
+
+}  // namespace
+
+TEST_CASE(trainer_matches_reference_sgd_softmax_regression) {
+    SgdOptions o;
+    o.batch = 5;
+    o.eta = 0.5;
+    check_trainer(0, o, 11);
+    o.momentum = 0.9, o.lambda = 0.01, o.decay = 0.5;
+    check_trainer(0, o, 12);
+}
+
+TEST_CASE(trainer_matches_reference_sgd_mlp) {
+    SgdOptions o;
+    o.batch = 5;
+    o.eta = 0.3;
+    check_trainer(40, o, 13);   // 40 hidden units in 16 chunks of 2 or 3
+    o.momentum = 0.9, o.lambda = 0.001, o.decay = 1;
+    check_trainer(40, o, 14);
+    check_trainer(3, o, 15);    // fewer units than chunks
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation.
+
+TEST_CASE(evaluation_matches_its_definition) {
+    Rng rng(21);
+    const Dataset d = random_dataset(613, rng);   // several blocks of 250, the last partial
+    const Network<float> net = make_network<float>(20, 8, kClasses, rng);
+    ThreadPool one(1), three(3);
+    const Evaluation e1 = evaluate(one, net, d), e3 = evaluate(three, net, d);
+    CHECK_EQ(e1.loss, e3.loss);
+    CHECK_EQ(e1.accuracy, e3.accuracy);
+    CHECK(e1.predicted == e3.predicted);
+    // The loss is the reference loss of the whole set as one batch (λ = 0); the accuracy counts
+    // the samples whose largest output is the label.
+    const Network<double> nd = convert<double>(net);
+    std::vector<std::size_t> all(d.count);
+    for (std::size_t n = 0; n < d.count; ++n) all[n] = n;
+    Matrix<double> X(d.count, 20);
+    load_batch(X.view(), d, all.data());
+    constexpr double kTol = 1e-5;   // float forward pass against double: ~1e-6 relative
+    CHECK_REL(e1.loss, loss_and_gradient<double>(nd, std::as_const(X).view(), d.labels.data(), 0.0, nullptr), kTol);
+    std::size_t correct = 0;
+    for (std::size_t n = 0; n < d.count; ++n) correct += e1.predicted[n] == d.labels[n];
+    CHECK_EQ(e1.accuracy, static_cast<double>(correct) / d.count);
+    CHECK_LT(0.0, e1.accuracy);
+}
