@@ -77,6 +77,8 @@ struct HeatMap {
     bool log_color = false;        // colour by log10(value); a value ≤ 0 is then missing
     bool low_is_good = true;       // MSE: low is good; accuracy, R²: set false. Best = yellow.
     std::string value_format = "%.3g";                 // printf format (one double) for each cell
+    bool outline_best = true;      // outline the best cell (off where "best" means nothing, e.g.
+                                   // a confusion matrix or a table of errors)
     double width = 0, height = 0;  // 0 = size from the number of cells
 };
 
@@ -1006,7 +1008,7 @@ inline std::string to_svg(const HeatMap& m) {
         for (std::size_t c = 0; c < C; ++c) {
             const double x = left + static_cast<double>(c) * cw, y = top + static_cast<double>(r) * ch;
             const bool ok = usable(value(r, c));
-            const bool best = any && r == best_r && c == best_c;
+            const bool best = any && m.outline_best && r == best_r && c == best_c;
             const std::string& s = cell_text[r * C + c];
             const double size = fit_font(s, ok ? kLegendFont : kTickFont, cw - 6);
             // A value: its colour, and black or white text to suit; missing: hatched, grey italics.
@@ -1020,7 +1022,7 @@ inline std::string to_svg(const HeatMap& m) {
             rect(o, x, y, cw, ch, fill, "stroke=\"#ffffff\" stroke-width=\"1\"");
             text(o, x + cw / 2, y + ch / 2 + 0.36 * size, escape(s), size, "middle", font);
         }
-    if (any) {
+    if (any && m.outline_best) {
         const double x = left + static_cast<double>(best_c) * cw, y = top + static_cast<double>(best_r) * ch;
         rect(o, x + 1.5, y + 1.5, cw - 3, ch - 3, "none",
              "class=\"best\" stroke=\"#d62728\" stroke-width=\"3\"");

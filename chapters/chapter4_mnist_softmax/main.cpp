@@ -207,6 +207,7 @@ void write_errors(const fs::path& out, const Run& r, const Dataset& test) {
     h.low_is_good = false;
     h.missing_text = "0";        // log colour: a cell with no image is drawn blank
     h.value_format = "%.0f";
+    h.outline_best = false;      // the largest count is no "best" cell
     plot::save(out / ("confusion_" + r.model + ".svg"), plot::to_svg(h));
 
     constexpr std::size_t kShown = 40;

@@ -523,6 +523,14 @@ TEST_CASE(heat_map_outlines_the_best_cell) {
     CHECK_EQ(fill_of(svg, "0.90"), std::string("#fde725"));
     CHECK_EQ(fill_of(svg, "0.05"), std::string("#440154"));
 
+    // Outline switched off (a confusion matrix): same colours, no outline, no bold.
+    h.outline_best = false;
+    svg = plot::to_svg(h);
+    CHECK_EQ(count(svg, "class=\"best\""), 0u);
+    CHECK(svg.find("font-weight=\"bold\"") == std::string::npos);
+    CHECK_EQ(fill_of(svg, "0.90"), std::string("#fde725"));
+    h.outline_best = true;
+
     // No finite cell: nothing outlined, no colour bar.
     h.values = {{NaN}};
     svg = plot::to_svg(h);
