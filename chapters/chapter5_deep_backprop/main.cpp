@@ -143,10 +143,12 @@ void moons_experiment(const MoonsConfig& c, std::uint64_t seed, const fs::path& 
     loss.series.push_back({"test (after the epoch)", epochs_of(h), field(h, &EpochRow::test_cost), false, true, true});
     rep.body += figure(out, "moons_loss.svg", plot::to_svg(loss), "Two moons: cost against epoch");
 
-    rep.headlines.add({"two moons: test accuracy (" + setting + ")", pct(test_acc), "100 % (004)"});
     const bool finished = !h.empty() && !r.run.result.diverged;
+    rep.headlines.add({"two moons: test accuracy (" + setting + ")",
+                       r.run.result.diverged ? diverged_note(r.run) : pct(test_acc), "100 % (004)"});
     rep.headlines.add({"two moons: final cost, training / test",
-                       finished ? short_num(h.back().train_cost) + " / " + short_num(h.back().test_cost) : "—",
+                       finished ? short_num(h.back().train_cost) + " / " + short_num(h.back().test_cost)
+                                : r.run.result.diverged ? diverged_note(r.run) : "—",
                        "0.002 after 10 000 full-batch iterations (004)"});
     rep.summary.row({"moons", csv::num(test_acc), ""});
 }
