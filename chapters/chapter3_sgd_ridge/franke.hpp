@@ -1,9 +1,8 @@
-// franke.hpp — the data of chapter 3 and the design matrices built from it.
+// franke.hpp — the design matrices chapter 3 builds from the Franke data.
 //
 // 001, Methods: 1000 points (x, y) uniform in [0, 1]², z = Franke(x, y) + 0.2·N(0, 1), 75 % for
-// training and 25 % for testing, inputs and targets centred by the training means. The exact
-// recipe (order of random draws, split) is the project's shared Franke recipe, so chapter 5
-// builds the very same points from the same seed.
+// training and 25 % for testing, inputs and targets centred by the training means. The function
+// and the data recipe are common/franke.hpp's, shared with chapter 5 (same seed, same points).
 //
 // Design matrices: the report's "tensor" basis x^i y^j, 0 ≤ i, j ≤ p (001, Methods), and the
 // usual "total-degree" basis i + j ≤ p. The constant column x⁰y⁰ is left out: centring every
@@ -18,45 +17,7 @@
 #include <vector>
 
 #include "chapters/chapter3_sgd_ridge/matrix.hpp"
-#include "common/random.hpp"
-
-// ---------------------------------------------------------------------------------------------
-// The Franke function and the data set
-
-// Franke(x, y) = ¾ exp(−(9x−2)²/4 − (9y−2)²/4) + ¾ exp(−(9x+1)²/49 − (9y+1)/10)
-//              + ½ exp(−(9x−7)²/4 − (9y−3)²/4) − ⅕ exp(−(9x−4)² − (9y−7)²)
-inline double franke(double x, double y) {
-    const double a = 9 * x, b = 9 * y;
-    return 0.75 * std::exp(-(a - 2) * (a - 2) / 4 - (b - 2) * (b - 2) / 4) +
-           0.75 * std::exp(-(a + 1) * (a + 1) / 49 - (b + 1) / 10) +
-           0.5 * std::exp(-(a - 7) * (a - 7) / 4 - (b - 3) * (b - 3) / 4) -
-           0.2 * std::exp(-(a - 4) * (a - 4) - (b - 7) * (b - 7));
-}
-
-struct FrankeData {
-    Vector x, y, z;                       // n points, in generation order i = 0 … n−1
-    std::vector<std::size_t> train, test; // indices into x, y, z (in permutation order)
-};
-
-// The shared recipe: all x_i, y_i first (x then y per point), then all the noise, then one
-// permutation whose first round(0.75·n) entries are the training set.
-inline FrankeData make_franke_data(std::size_t n, std::uint64_t seed, double sigma = 0.2) {
-    Rng rng(seed);
-    FrankeData d;
-    d.x.resize(n);
-    d.y.resize(n);
-    d.z.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        d.x[i] = rng.uniform();
-        d.y[i] = rng.uniform();
-    }
-    for (std::size_t i = 0; i < n; ++i) d.z[i] = franke(d.x[i], d.y[i]) + sigma * rng.normal();
-    const std::vector<std::size_t> perm = rng.permutation(n);
-    const auto n_train = static_cast<std::size_t>(std::lround(0.75 * static_cast<double>(n)));
-    d.train.assign(perm.begin(), perm.begin() + static_cast<std::ptrdiff_t>(n_train));
-    d.test.assign(perm.begin() + static_cast<std::ptrdiff_t>(n_train), perm.end());
-    return d;
-}
+#include "common/franke.hpp"
 
 // ---------------------------------------------------------------------------------------------
 // Bases of monomials

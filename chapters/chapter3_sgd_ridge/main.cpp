@@ -77,15 +77,6 @@ void check_config(const Config& c) {
 // ---------------------------------------------------------------------------------------------
 // Files
 
-void write_data(const fs::path& out, const FrankeData& d) {
-    std::vector<bool> is_train(d.x.size(), false);
-    for (std::size_t i : d.train) is_train[i] = true;
-    csv::Writer w({"x", "y", "z", "split"});
-    for (std::size_t i = 0; i < d.x.size(); ++i)
-        w.row({csv::num(d.x[i]), csv::num(d.y[i]), csv::num(d.z[i]), is_train[i] ? "train" : "test"});
-    w.save(out / "franke_data.csv");
-}
-
 void write_closed_form(const fs::path& out, const std::vector<ClosedFormRow>& rows) {
     csv::Writer fits({"basis", "degree", "lambda", "train_mse", "test_mse", "test_r2"});
     csv::Writer boot({"basis", "degree", "lambda", "test_mse_boot_mean", "test_mse_boot_sd",
@@ -317,7 +308,7 @@ int main(int argc, char** argv) {
         // The data, and the best any model could do on this test set.
         const FrankeData data = make_franke_data(static_cast<std::size_t>(c.n), c.seed, c.sigma);
         const std::size_t n_train = data.train.size();
-        write_data(dir, data);
+        save_franke_data(dir / "franke_data.csv", data);
         const Fit truth = true_function_fit(data, c);
 
         // 1. Closed form against degree.

@@ -1,7 +1,8 @@
 // data.hpp — the three data sets of the chapter, generated from a seed with common/random.hpp.
 //
 //   two moons (004)       two interleaving half circles with Gaussian noise, labels 0 / 1
-//   Franke (001)          the project's shared recipe (chapters 3 and 5 make identical data)
+//   Franke (001)          common/franke.hpp's recipe (chapters 3 and 5 fit identical data),
+//                         centred here
 //   two Gaussian classes  a one-dimensional two-class problem for 002's single sigmoid unit
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "chapters/chapter5_deep_backprop/sgd.hpp"
+#include "common/franke.hpp"
 #include "common/random.hpp"
 
 // ---------------------------------------------------------------------------------------------
@@ -62,50 +64,8 @@ inline Data moons_data(const Moons& d, const std::vector<std::size_t>& idx) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Franke (001 "Methods"; the shared recipe of chapters 3 and 5)
-
-// Franke(x, y) = 0.75 e^(−(9x−2)²/4 − (9y−2)²/4) + 0.75 e^(−(9x+1)²/49 − (9y+1)/10)
-//              + 0.5 e^(−(9x−7)²/4 − (9y−3)²/4) − 0.2 e^(−(9x−4)² − (9y−7)²)
-inline double franke(double x, double y) {
-    const double a = 9 * x, b = 9 * y;
-    return 0.75 * std::exp(-(a - 2) * (a - 2) / 4 - (b - 2) * (b - 2) / 4) +
-           0.75 * std::exp(-(a + 1) * (a + 1) / 49 - (b + 1) / 10) +
-           0.5 * std::exp(-(a - 7) * (a - 7) / 4 - (b - 3) * (b - 3) / 4) -
-           0.2 * std::exp(-(a - 4) * (a - 4) - (b - 7) * (b - 7));
-}
-
-struct Franke {
-    std::vector<double> x, y, z;
-    std::vector<bool> train;   // in the training set (else test)
-    std::vector<std::size_t> train_idx, test_idx;   // in perm order
-};
-
-// With Rng(seed): all (xᵢ, yᵢ) uniform, then all zᵢ = Franke(xᵢ, yᵢ) + σ·normal, then
-// perm = permutation(n); the first round(0.75 n) indices of perm are the training set.
-inline Franke make_franke(std::size_t n, double sigma, std::uint64_t seed) {
-    Rng rng(seed);
-    Franke d;
-    d.x.resize(n);
-    d.y.resize(n);
-    d.z.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        d.x[i] = rng.uniform();
-        d.y[i] = rng.uniform();
-    }
-    for (std::size_t i = 0; i < n; ++i) d.z[i] = franke(d.x[i], d.y[i]) + sigma * rng.normal();
-    const std::vector<std::size_t> perm = rng.permutation(n);
-    const std::size_t n_train = static_cast<std::size_t>(std::llround(0.75 * static_cast<double>(n)));
-    d.train.assign(n, false);
-    for (std::size_t k = 0; k < n; ++k) {
-        if (k < n_train) {
-            d.train[perm[k]] = true;
-            d.train_idx.push_back(perm[k]);
-        } else {
-            d.test_idx.push_back(perm[k]);
-        }
-    }
-    return d;
-}
+// Franke (001 "Methods"): the function and the data recipe are common/franke.hpp's, shared
+// with chapter 3 (same seed, same points).
 
 // 001 "Methods": the data "normalized by subtracting the mean" of the training set. We subtract
 // the training means of x, y and z from everything; the MSE is unchanged by the shift of z.
@@ -114,14 +74,14 @@ struct FrankeSets {
     double mean_x = 0, mean_y = 0, mean_z = 0;
 };
 
-inline FrankeSets franke_sets(const Franke& d) {
+inline FrankeSets franke_sets(const FrankeData& d) {
     FrankeSets s;
-    for (std::size_t i : d.train_idx) {
+    for (std::size_t i : d.train) {
         s.mean_x += d.x[i];
         s.mean_y += d.y[i];
         s.mean_z += d.z[i];
     }
-    const double n = static_cast<double>(d.train_idx.size());
+    const double n = static_cast<double>(d.train.size());
     s.mean_x /= n;
     s.mean_y /= n;
     s.mean_z /= n;
@@ -133,8 +93,8 @@ inline FrankeSets franke_sets(const Franke& d) {
             out.Y(0, j) = d.z[idx[j]] - s.mean_z;
         }
     };
-    fill(s.train, d.train_idx);
-    fill(s.test, d.test_idx);
+    fill(s.train, d.train);
+    fill(s.test, d.test);
     return s;
 }
 

@@ -156,23 +156,6 @@ void moons_experiment(const MoonsConfig& c, std::uint64_t seed, const fs::path& 
 // ---------------------------------------------------------------------------------------------
 // 2. Franke regression (001)
 
-void write_franke_data(const Franke& d, const fs::path& out) {
-    csv::Writer w({"x", "y", "z", "split"});
-    for (std::size_t i = 0; i < d.x.size(); ++i)
-        w.row({csv::num(d.x[i]), csv::num(d.y[i]), csv::num(d.z[i]), d.train[i] ? "train" : "test"});
-    w.save(out / "franke_data.csv");
-}
-
-// Mean of (z − Franke(x, y))² over the test points: the MSE of the true function on this test set.
-double test_noise_floor(const Franke& d) {
-    double sum = 0;
-    for (std::size_t i : d.test_idx) {
-        const double e = d.z[i] - franke(d.x[i], d.y[i]);
-        sum += e * e;
-    }
-    return sum / static_cast<double>(d.test_idx.size());
-}
-
 // The variance of the targets of a set: the MSE of predicting their mean.
 double target_variance(const Data& set) {
     double mean = 0, var = 0;
@@ -192,9 +175,9 @@ std::string activation_label(Activation f) {
     }
 }
 
-void franke_experiment(const FrankeConfig& c, const Franke& d, const FrankeSets& sets, std::uint64_t seed,
+void franke_experiment(const FrankeConfig& c, const FrankeData& d, const FrankeSets& sets, std::uint64_t seed,
                        const fs::path& out, Report& rep, Progress& progress) {
-    const double true_mse = test_noise_floor(d);
+    const double true_mse = franke_test_noise(d);
     rep.body += "## 2. Franke regression (001)\n\n" + std::to_string(d.x.size()) +
                 " points, noise σ = " + short_num(c.sigma) + ", " + std::to_string(sets.train.size()) + "/" +
                 std::to_string(sets.test.size()) +
@@ -536,9 +519,9 @@ int main(int argc, char** argv) {
             progress.step();
         }
         if (selected("franke") || selected("randomnet")) {
-            const Franke data = make_franke(franke.n, franke.sigma, seed);
+            const FrankeData data = make_franke_data(franke.n, seed, franke.sigma);
             const FrankeSets sets = franke_sets(data);
-            write_franke_data(data, dir);
+            save_franke_data(dir / "franke_data.csv", data);
             if (selected("franke")) franke_experiment(franke, data, sets, seed, dir, rep, progress);
             if (selected("randomnet")) randomnet_experiment(randomnet, sets, seed, dir, rep, progress);
         }

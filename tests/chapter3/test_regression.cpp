@@ -1,4 +1,4 @@
-// Tests of chapter 3's loss, gradient and scores (regression.hpp) and of its data (franke.hpp).
+// Tests of chapter 3's loss, gradient and scores (regression.hpp) and of its design matrices (franke.hpp).
 #include "chapters/chapter3_sgd_ridge/franke.hpp"
 #include "chapters/chapter3_sgd_ridge/regression.hpp"
 
@@ -106,39 +106,7 @@ TEST_CASE(bootstrap_with_a_fixed_seed_is_deterministic) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The data and the design matrices
-
-TEST_CASE(franke_function_at_known_points) {
-    // (0, 0): ¾e^{−1−1} + ¾e^{−1/49−1/10} + ½e^{−49/4−9/4} − ⅕e^{−16−49}, term by term.
-    const double at_origin = 0.75 * std::exp(-2.0) + 0.75 * std::exp(-1.0 / 49 - 0.1) +
-                             0.5 * std::exp(-14.5) - 0.2 * std::exp(-65.0);
-    CHECK_NEAR(franke(0, 0), at_origin, 1e-15);
-    CHECK_NEAR(franke(0, 0), 0.76642059128492, 1e-13);   // the same, evaluated independently (Python)
-    // (2/9, 2/9) is the centre of the first bump: its term is exactly ¾.
-    const double c = 2.0 / 9;
-    CHECK_NEAR(franke(c, c), 0.75 + 0.75 * std::exp(-9.0 / 49 - 0.3) + 0.5 * std::exp(-6.25 - 0.25) -
-                                 0.2 * std::exp(-4.0 - 25.0), 1e-14);
-}
-
-// The shared recipe (conventions): all (x, y) first, then all noise, then one permutation.
-TEST_CASE(data_follow_the_shared_recipe) {
-    const std::size_t n = 40;
-    const FrankeData d = make_franke_data(n, 2020);
-    Rng rng(2020);
-    bool same = true;
-    for (std::size_t i = 0; i < n; ++i) {
-        same = same && d.x[i] == rng.uniform();
-        same = same && d.y[i] == rng.uniform();
-    }
-    for (std::size_t i = 0; i < n; ++i) same = same && d.z[i] == franke(d.x[i], d.y[i]) + 0.2 * rng.normal();
-    const auto perm = rng.permutation(n);
-    for (std::size_t i = 0; i < 30; ++i) same = same && d.train[i] == perm[i];
-    for (std::size_t i = 30; i < n; ++i) same = same && d.test[i - 30] == perm[i];
-    CHECK(same);
-    CHECK_EQ(d.train.size(), 30u);
-    CHECK_EQ(make_franke_data(1000, 2020).train.size(), 750u);
-    CHECK_EQ(make_franke_data(1000, 2020).test.size(), 250u);
-}
+// The design matrices
 
 TEST_CASE(bases_have_the_expected_monomials) {
     CHECK_EQ(monomials(Basis::tensor, 14).size(), 224u);   // (p+1)² − 1

@@ -1,6 +1,6 @@
 // Tests of chapter 5's training and data: determinism, the two-moons network fitting a small set,
 // cross-entropy ahead of MSE from a saturated start (002), divergence being caught, and the
-// data recipes (two moons, the shared Franke recipe, RandomNet's draw).
+// data recipes (two moons, RandomNet's draw; the Franke recipe is tested in tests/common).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -97,7 +97,7 @@ TEST_CASE(cross_entropy_ahead_of_mse_from_saturated_start) {
 // A learning rate far too large makes the cost explode: the run stops, says at which epoch,
 // and its curve holds only finite numbers.
 TEST_CASE(divergence_is_detected_and_reported) {
-    const Franke d = make_franke(200, 0.2, 2020);
+    const FrankeData d = make_franke_data(200, 2020, 0.2);
     const FrankeSets sets = franke_sets(d);
     Rng rng(3);
     Network net = franke_network(32, Activation::relu, {Init::glorot, 0.05, 0.0}, rng);
@@ -107,53 +107,6 @@ TEST_CASE(divergence_is_detected_and_reported) {
     CHECK_EQ(run.history.size(), run.result.diverged_epoch - 1);
     for (const auto& row : run.history) CHECK(std::isfinite(row.test_metric));
     CHECK(std::isnan(run.final_test_metric()));
-}
-
-// The shared recipe of chapters 3 and 5, step by step: all (x, y) uniform first, then all
-// z = Franke + σ·normal, then a permutation whose first round(0.75 n) entries are the training set.
-TEST_CASE(franke_data_follow_the_shared_recipe) {
-    const std::size_t n = 1000;
-    const Franke d = make_franke(n, 0.2, 2020);
-    Rng rng(2020);
-    std::vector<double> x(n), y(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        x[i] = rng.uniform();
-        y[i] = rng.uniform();
-    }
-    bool same = true;
-    for (std::size_t i = 0; i < n; ++i) {
-        same = same && d.x[i] == x[i] && d.y[i] == y[i];
-        same = same && d.z[i] == franke(x[i], y[i]) + 0.2 * rng.normal();
-    }
-    CHECK(same);
-    const std::vector<std::size_t> perm = rng.permutation(n);
-    CHECK_EQ(d.train_idx.size(), 750u);
-    CHECK_EQ(d.test_idx.size(), 250u);
-    CHECK(std::equal(d.train_idx.begin(), d.train_idx.end(), perm.begin()));
-    CHECK(std::equal(d.test_idx.begin(), d.test_idx.end(), perm.begin() + 750));
-    // Golden values for seed 2020 (a change of the recipe or of Rng shows here; chapter 3 must
-    // produce the same numbers).
-    CHECK_NEAR(d.x[0], 0.46281908868525967, 1e-15);
-    CHECK_NEAR(d.y[0], 0.88909128752308964, 1e-15);
-    CHECK_NEAR(d.z[0], -0.0081708461694683654, 1e-15);
-    CHECK_EQ(d.train_idx[0], 140u);
-    CHECK_EQ(d.test_idx[0], 508u);
-    // The noise has the stated size: the sd of z − Franke over 1000 points is 0.2 within 0.02
-    // (its standard error is 0.2/√2000 ≈ 0.0045).
-    double ss = 0;
-    for (std::size_t i = 0; i < n; ++i) ss += (d.z[i] - franke(d.x[i], d.y[i])) * (d.z[i] - franke(d.x[i], d.y[i]));
-    CHECK_NEAR(std::sqrt(ss / n), 0.2, 0.02);
-}
-
-// Franke's function at two points worked out by hand from its four terms.
-TEST_CASE(franke_function_values) {
-    // (x, y) = (2/9, 2/9): the first term is 0.75 e⁰; the others follow from (9x, 9y) = (2, 2).
-    const double expected = 0.75 + 0.75 * std::exp(-9.0 / 49 - 0.3) + 0.5 * std::exp(-25.0 / 4 - 1.0 / 4) -
-                            0.2 * std::exp(-4.0 - 25.0);
-    CHECK_NEAR(franke(2.0 / 9, 2.0 / 9), expected, 1e-15);
-    CHECK_NEAR(franke(0, 0), 0.75 * std::exp(-2.0) + 0.75 * std::exp(-1.0 / 49 - 0.1) +
-                                 0.5 * std::exp(-49.0 / 4 - 9.0 / 4) - 0.2 * std::exp(-16.0 - 49.0),
-               1e-15);
 }
 
 // Two moons: half the points per class, each within a few noise widths of its half circle.
