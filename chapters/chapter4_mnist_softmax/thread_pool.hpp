@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -36,16 +37,20 @@ public:
             phase_.notify_all();
             return;
         }
-        for (int spin = 0; spin < kSpins; ++spin)
+        const auto give_up = std::chrono::steady_clock::now() + kSpin;
+        for (unsigned spin = 1;; ++spin) {
             if (phase_.load(std::memory_order_acquire) != phase) return;
+            if (spin % 256 == 0 && std::chrono::steady_clock::now() > give_up) break;
+        }
         while (phase_.load(std::memory_order_acquire) == phase)
             phase_.wait(phase, std::memory_order_acquire);
     }
 
 private:
-    // About 10–20 µs of polling on this machine: longer than a batch's imbalance between
-    // threads, shorter than a time slice, so an oversubscribed machine still makes progress.
-    static constexpr int kSpins = 20000;
+    // How long to poll before sleeping: longer than the imbalance between threads in a step of
+    // SGD (a sleeper takes tens of microseconds to wake, more on a virtual machine), much
+    // shorter than a time slice, so an oversubscribed machine still makes progress.
+    static constexpr std::chrono::microseconds kSpin{200};
     const std::size_t count_;
     std::atomic<std::size_t> arrived_{0};
     std::atomic<std::uint32_t> phase_{0};
