@@ -54,6 +54,12 @@ void column_sums(T* out, In<T> G) {
     }
 }
 
+// to = from, two views of the same shape.
+template <class T>
+void copy(View<T> to, In<T> from) {
+    for (std::size_t i = 0; i < to.rows; ++i) std::copy_n(from.row(i), to.cols, to.row(i));
+}
+
 // Rows `index[0…B)` of the data set as a B×D batch, pixels scaled to [0, 1] by 1/255 (001).
 template <class T>
 void load_batch(View<T> X, const Dataset& data, const std::size_t* index) {
@@ -302,6 +308,11 @@ void sgd_update_dense(View<T> W, View<std::type_identity_t<T>> v, In<T> X, In<T>
 // of Ah, Wo and bo and writes only rows of its samples, outside them it reads and writes only
 // columns or rows of its units (and X, which changes only between the barriers, into the buffer
 // that no one reads in this step: two X alternate by batch parity).
+// A thread's columns of Wh, Zh and Γh live in its own matrices during an epoch (net.Wh is
+// written back at its end): as columns of one matrix they would sit beside the other threads'
+// in every row, and the processor's prefetchers, which also fetch the lines next to those a
+// core reads, would make the cores take each other's lines all the time (the products with Wh
+// ran 10–15 % slower that way).
 // Every sum has a fixed order that does not depend on how the work is shared (the product Zo
 // sums over all F inputs in one GEMM), so 1, 2, 3 or 17 threads give the same bits, and the
 // forward pass is that of loss_and_gradient bit for bit.
@@ -315,9 +326,15 @@ public:
         : net_(net), pool_(pool), opt_(opt), B_(opt.batch), F_(net.features()),
           dbh_(1, net.hidden), dbo_(1, net.classes),
           velocity_(opt.momentum > 0 ? zeros_like(net) : Network<float>{}),
-          Zh_(B_, net.hidden), Ah_(B_, net.hidden), Gh_(B_, net.hidden),
-          Zo_(B_, net.classes), Ao_(B_, net.classes), Go_(B_, net.classes) {
+          Ah_(B_, net.hidden), Zo_(B_, net.classes), Ao_(B_, net.classes), Go_(B_, net.classes) {
         for (Matrix<float>& X : X_) X = Matrix<float>(B_, net.inputs);
+        velocity_.Wh = Matrix<float>();   // its blocks live in own_
+        for (std::size_t t = 0; t < pool.size(); ++t) {
+            const auto [f0, f1] = units(t);
+            const std::size_t n = net.hidden ? f1 - f0 : 0;   // this thread's hidden units
+            own_.push_back({Matrix<float>(net.inputs, n), Matrix<float>(opt.momentum > 0 ? net.inputs : 0, n),
+                            Matrix<float>(B_, n), Matrix<float>(B_, n)});
+        }
     }
 
     // One pass over `data` in the order `order` (a permutation of its samples), in batches of B
@@ -331,6 +348,8 @@ public:
             for (std::size_t n = 0; n < N; ++n) rows_[n] = n;
         }
         pool_.run([&](std::size_t t) {
+            const auto [f0, f1] = units(t);
+            if (net_.hidden) copy(own_[t].Wh.view(), net_.Wh.view().columns(f0, f1));
             // The epoch's images in the epoch's order, so that a batch is B consecutive images
             // (memory the processor streams: gathering them image by image in each step would
             // wait for memory in every step, and cost twice as much).
@@ -349,6 +368,7 @@ public:
                     if (next < N) load(X_[parity ^ 1], next, std::min(B_, N - next), t);
                 });
             }
+            if (net_.hidden) copy(net_.Wh.view().columns(f0, f1), own_[t].Wh.view());
         });
     }
 
@@ -379,14 +399,15 @@ private:
         const auto [i0, i1] = samples(rows, t);
         const View<float> X = X_[parity].view().row_range(0, rows);
         const std::uint8_t* y = shuffled_.labels.data() + start;   // the batch's labels
-        const View<float> Zh = Zh_.view().row_range(0, rows), Ah = Ah_.view().row_range(0, rows),
-                          Gh = Gh_.view().row_range(0, rows), Go = Go_.view().row_range(0, rows);
+        Own& own = own_[t];
+        const View<float> Zh = own.Zh.view().row_range(0, rows), Gh = own.Gh.view().row_range(0, rows);
+        const View<float> Ah = Ah_.view().row_range(0, rows), Go = Go_.view().row_range(0, rows);
         const View<const float> H = net.hidden ? View<const float>(Ah) : View<const float>(X);
 
         // 1. this thread's hidden units
         if (net.hidden && f0 < f1) {
-            dense_forward(Zh.columns(f0, f1), X, net.Wh.view().columns(f0, f1), net.bh.data() + f0);
-            relu_forward(Ah.columns(f0, f1), Zh.columns(f0, f1));
+            dense_forward(Zh, X, own.Wh.view(), net.bh.data() + f0);
+            relu_forward(Ah.columns(f0, f1), Zh);
         }
         pool_.barrier();
         // 2. the output layer and its error, eq. (5), for this thread's samples
@@ -414,15 +435,15 @@ private:
         };
         // 4. the hidden layer's error, eq. (1)
         if (net.hidden)
-            relu_backward(Gh.columns(f0, f1), Go, net.Wo.view().row_range(f0, f1), Zh.columns(f0, f1));
+            relu_backward(Gh, Go, net.Wo.view().row_range(f0, f1), Zh);
         // 5. SGD: output layer, eq. (2) …
         sgd_update_dense(net.Wo.view().row_range(f0, f1), velocity(velocity_.Wo, true),
                          H.columns(f0, f1), Go, eta, omega, two_lambda);
         // … and hidden layer, eqs. (2), (3)
         if (net.hidden) {
-            sgd_update_dense(net.Wh.view().columns(f0, f1), velocity(velocity_.Wh, false), X,
-                             Gh.columns(f0, f1), eta, omega, two_lambda);
-            column_sums(dbh_.data() + f0, Gh.columns(f0, f1));
+            sgd_update_dense(own.Wh.view(), own.vWh.size() ? own.vWh.view() : View<float>{}, X, Gh,
+                             eta, omega, two_lambda);
+            column_sums(dbh_.data() + f0, Gh);
             sgd_update(net.bh.view().columns(f0, f1), dbh_.view().columns(f0, f1),
                        velocity(velocity_.bh, false), eta, omega, 0.0f);
         }
@@ -433,8 +454,13 @@ private:
     SgdOptions opt_;
     std::size_t B_, F_;
     Matrix<float> dbh_, dbo_;              // 1×H, 1×K: bias gradients (eq. 3)
-    Network<float> velocity_;              // v of every parameter (empty without momentum)
-    Matrix<float> Zh_, Ah_, Gh_;           // B×H: each thread writes the columns of its units
+    Network<float> velocity_;              // v of bh, Wo, bo (empty without momentum)
+    struct Own {                           // a thread's hidden units (n of them), in its own memory
+        Matrix<float> Wh, vWh;             // D×n: their columns of Wh and of its velocity v
+        Matrix<float> Zh, Gh;              // B×n: their columns of Zh and Γh
+    };
+    std::vector<Own> own_;                 // [thread]
+    Matrix<float> Ah_;                     // B×H: each thread writes the columns of its units
     Matrix<float> Zo_, Ao_, Go_;           // B×K: each thread writes the rows of its samples
     Matrix<float> X_[2];                   // B×D: this step's images and the next's, by parity
     Dataset shuffled_;                     // the epoch's samples in the epoch's order
