@@ -294,32 +294,32 @@ void sgd_update_dense(View<T> W, View<std::type_identity_t<T>> v, In<T> X, In<T>
 //               the MLP, pixels for softmax regression — with everything that belongs to them:
 //               their columns of Wh and bh and their rows of Wo;
 //   by samples  each thread owns a block of the batch's rows.
-// One step on batch b, for thread t:
+// One step on a batch, for thread t:
+//   0. its own copy of the batch: the images, scaled by 1/255, as the rows of X
 //   1. MLP: its units' columns of Zh = X·Wh + bh and Ah = R(Zh)                     (units)
-//      BARRIER 1 — Ah is complete, and every update of step b − 1 is done;
+//      BARRIER 1 — Ah is complete, and every update of the previous step is done;
 //   2. its samples' rows of Zo = H·Wo + bo (H = Ah, or X without hidden layer), of
 //      Ao = softmax(Zo) and of Γo = (Ao − Y)/B, eq. (5)                               (samples)
-//   3. its samples of batch b + 1: their images, scaled by 1/255, into the other X  (samples)
-//      BARRIER 2 — Γo and the next batch are complete;
-//   4. MLP: its units' columns of Γh = (Γo·Woᵀ) ⊙ R'(Zh), eq. (1), with Wo before this step;
-//   5. SGD on what it owns, gradients by eqs. (2) and (3): its rows of Wo (∇ = Hᵀ·Γo), for the
+//      BARRIER 2 — Γo is complete;
+//   3. MLP: its units' columns of Γh = (Γo·Woᵀ) ⊙ R'(Zh), eq. (1), with Wo before this step;
+//   4. SGD on what it owns, gradients by eqs. (2) and (3): its rows of Wo (∇ = Hᵀ·Γo), for the
 //      MLP its columns of Wh (∇ = Xᵀ·Γh) and of bh; thread 0 also bo.                 (units)
-// So no work is done twice. Why two barriers are enough: between them every thread reads all
-// of Ah, Wo and bo and writes only rows of its samples, outside them it reads and writes only
-// columns or rows of its units (and X, which changes only between the barriers, into the buffer
-// that no one reads in this step: two X alternate by batch parity).
-// A thread's columns of Wh, Zh and Γh live in its own matrices during an epoch (net.Wh is
-// written back at its end): as columns of one matrix they would sit beside the other threads'
-// in every row, and the processor's prefetchers, which also fetch the lines next to those a
-// core reads, would make the cores take each other's lines all the time (the products with Wh
-// ran 10–15 % slower that way).
+// Why two barriers are enough: between them every thread reads all of Ah, Wo and bo and writes
+// only rows of its samples; outside them it writes only what belongs to its units (and reads
+// all of Γo, which is written only between them).
+// Only step 0 is done by every thread: converting the other threads' samples costs less than
+// fetching their converted rows from the other cores' caches (measured). A thread's columns of
+// Wh, Zh and Γh live in its own matrices during an epoch (net.Wh is written back at its end): as
+// columns of one matrix they would sit beside the other threads' in every row, and the
+// prefetchers, which also fetch the lines next to those a core reads, would make the cores take
+// each other's lines all the time (the products with Wh ran 10–15 % slower that way).
 // Every sum has a fixed order that does not depend on how the work is shared (the product Zo
 // sums over all F inputs in one GEMM), so 1, 2, 3 or 17 threads give the same bits, and the
 // forward pass is that of loss_and_gradient bit for bit.
 class Trainer {
 public:
     // Units are handed out in blocks of 16 — a cache line of floats — so that two threads never
-    // write the same line of Wh, bh, Zh, Ah or Γh.
+    // write the same line of bh or Ah.
     static constexpr std::size_t kUnitBlock = 16;
 
     Trainer(Network<float>& net, ThreadPool& pool, const SgdOptions& opt)
@@ -327,13 +327,13 @@ public:
           dbh_(1, net.hidden), dbo_(1, net.classes),
           velocity_(opt.momentum > 0 ? zeros_like(net) : Network<float>{}),
           Ah_(B_, net.hidden), Zo_(B_, net.classes), Ao_(B_, net.classes), Go_(B_, net.classes) {
-        for (Matrix<float>& X : X_) X = Matrix<float>(B_, net.inputs);
-        velocity_.Wh = Matrix<float>();   // its blocks live in own_
+        velocity_.Wh = Matrix<float>();   // it lives in own_
         for (std::size_t t = 0; t < pool.size(); ++t) {
             const auto [f0, f1] = units(t);
-            const std::size_t n = net.hidden ? f1 - f0 : 0;   // this thread's hidden units
-            own_.push_back({Matrix<float>(net.inputs, n), Matrix<float>(opt.momentum > 0 ? net.inputs : 0, n),
-                            Matrix<float>(B_, n), Matrix<float>(B_, n)});
+            const std::size_t n = net.hidden ? f1 - f0 : 0, D = net.inputs;   // n hidden units
+            own_.push_back({Matrix<float>(B_, D), Matrix<float>(D, n),
+                            Matrix<float>(opt.momentum > 0 ? D : 0, n), Matrix<float>(B_, n),
+                            Matrix<float>(B_, n)});
         }
     }
 
@@ -359,15 +359,8 @@ public:
                 shuffled_.labels[n] = data.labels[order[n]];
             }
             pool_.barrier();
-            load(X_[0], 0, std::min(B_, N), t);   // the first batch
-            pool_.barrier();
-            std::size_t parity = 0;
-            for (std::size_t start = 0; start < N; start += B_, parity ^= 1) {
-                const std::size_t next = start + B_;
-                step(t, start, std::min(B_, N - start), parity, eta, [&] {
-                    if (next < N) load(X_[parity ^ 1], next, std::min(B_, N - next), t);
-                });
-            }
+            for (std::size_t start = 0; start < N; start += B_)
+                step(t, start, std::min(B_, N - start), eta);
             if (net_.hidden) copy(net_.Wh.view().columns(f0, f1), own_[t].Wh.view());
         });
     }
@@ -383,28 +376,20 @@ private:
         return {std::min(F_, b0 * kUnitBlock), std::min(F_, b1 * kUnitBlock)};
     }
 
-    // Thread t's samples of the batch of `rows` samples from `start` in the epoch's order, into b.
-    void load(Matrix<float>& X, std::size_t start, std::size_t rows, std::size_t t) {
-        const auto [i0, i1] = samples(rows, t);
-        load_batch(X.view().row_range(i0, i1), shuffled_, rows_.data() + start + i0);
-    }
-
-    // One step on the batch of `rows` samples from `start` in the epoch's order, whose images are
-    // in X_[parity]; load_next() fills the other X_ with this thread's samples of the next batch.
-    template <class LoadNext>
-    void step(std::size_t t, std::size_t start, std::size_t rows, std::size_t parity, float eta,
-              LoadNext load_next) {
+    // One step on the batch of `rows` samples from `start` in the epoch's order.
+    void step(std::size_t t, std::size_t start, std::size_t rows, float eta) {
         Network<float>& net = net_;
+        Own& own = own_[t];
         const auto [f0, f1] = units(t);
         const auto [i0, i1] = samples(rows, t);
-        const View<float> X = X_[parity].view().row_range(0, rows);
+        const View<float> X = own.X.view().row_range(0, rows);
         const std::uint8_t* y = shuffled_.labels.data() + start;   // the batch's labels
-        Own& own = own_[t];
         const View<float> Zh = own.Zh.view().row_range(0, rows), Gh = own.Gh.view().row_range(0, rows);
         const View<float> Ah = Ah_.view().row_range(0, rows), Go = Go_.view().row_range(0, rows);
         const View<const float> H = net.hidden ? View<const float>(Ah) : View<const float>(X);
 
-        // 1. this thread's hidden units
+        // 0–1. the batch, and this thread's hidden units
+        load_batch(X, shuffled_, rows_.data() + start);
         if (net.hidden && f0 < f1) {
             dense_forward(Zh, X, own.Wh.view(), net.bh.data() + f0);
             relu_forward(Ah.columns(f0, f1), Zh);
@@ -417,8 +402,6 @@ private:
             softmax_forward(Ao, Zo);
             softmax_cross_entropy_backward(Go.row_range(i0, i1), Ao, y + i0, 1.0f / static_cast<float>(rows));
         }
-        // 3. this thread's samples of the next batch
-        load_next();
         pool_.barrier();
 
         const float omega = static_cast<float>(opt_.momentum);
@@ -433,10 +416,10 @@ private:
             if (v.size() == 0) return View<float>{};             // (none without momentum)
             return by_rows ? v.view().row_range(f0, f1) : v.view().columns(f0, f1);
         };
-        // 4. the hidden layer's error, eq. (1)
+        // 3. the hidden layer's error, eq. (1)
         if (net.hidden)
             relu_backward(Gh, Go, net.Wo.view().row_range(f0, f1), Zh);
-        // 5. SGD: output layer, eq. (2) …
+        // 4. SGD: output layer, eq. (2) …
         sgd_update_dense(net.Wo.view().row_range(f0, f1), velocity(velocity_.Wo, true),
                          H.columns(f0, f1), Go, eta, omega, two_lambda);
         // … and hidden layer, eqs. (2), (3)
@@ -449,20 +432,21 @@ private:
         }
     }
 
+    struct Own {                // what one thread works on alone, in its own memory
+        Matrix<float> X;        // B×D: the batch
+        Matrix<float> Wh, vWh;  // D×n: its n hidden units' columns of Wh and of their velocity v
+        Matrix<float> Zh, Gh;   // B×n: their columns of Zh and Γh
+    };
+
     Network<float>& net_;
     ThreadPool& pool_;
     SgdOptions opt_;
     std::size_t B_, F_;
     Matrix<float> dbh_, dbo_;              // 1×H, 1×K: bias gradients (eq. 3)
-    Network<float> velocity_;              // v of bh, Wo, bo (empty without momentum)
-    struct Own {                           // a thread's hidden units (n of them), in its own memory
-        Matrix<float> Wh, vWh;             // D×n: their columns of Wh and of its velocity v
-        Matrix<float> Zh, Gh;              // B×n: their columns of Zh and Γh
-    };
+    Network<float> velocity_;              // v of bh, Wo and bo (empty without momentum)
     std::vector<Own> own_;                 // [thread]
     Matrix<float> Ah_;                     // B×H: each thread writes the columns of its units
     Matrix<float> Zo_, Ao_, Go_;           // B×K: each thread writes the rows of its samples
-    Matrix<float> X_[2];                   // B×D: this step's images and the next's, by parity
     Dataset shuffled_;                     // the epoch's samples in the epoch's order
     std::vector<std::size_t> rows_;        // 0, 1, …, N−1: rows of shuffled_
 };
