@@ -380,7 +380,7 @@ private:
     void step(std::size_t t, std::size_t start, std::size_t rows, float eta) {
         Network<float>& net = net_;
         Own& own = own_[t];
-        const auto [f0, f1] = units(t);
+        const std::size_t f0 = units(t).first, f1 = units(t).second;   // (captured below)
         const auto [i0, i1] = samples(rows, t);
         const View<float> X = own.X.view().row_range(0, rows);
         const std::uint8_t* y = shuffled_.labels.data() + start;   // the batch's labels
