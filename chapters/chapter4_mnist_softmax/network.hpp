@@ -312,7 +312,7 @@ void sgd_update_dense(View<T> W, View<std::type_identity_t<T>> v, In<T> X, In<T>
 // Wh, Zh and Γh live in its own matrices during an epoch (net.Wh is written back at its end): as
 // columns of one matrix they would sit beside the other threads' in every row, and the
 // prefetchers, which also fetch the lines next to those a core reads, would make the cores take
-// each other's lines all the time (the products with Wh ran 10–15 % slower that way).
+// each other's lines all the time (the products with Wh ran 10–20 % slower that way).
 // Every sum has a fixed order that does not depend on how the work is shared, so 1, 2, 3 or 17
 // threads give the same bits.
 class Trainer {
