@@ -9,7 +9,8 @@
 //   gemm_naive  three plain loops, the definition;
 //   gemm        the same product, cache-blocked and register-blocked after Goto & van de Geijn,
 //               "Anatomy of high-performance matrix multiplication" (ACM TOMS 2008): copy ("pack")
-//               a block of op(B) into contiguous panels that stay in cache, then let a small
+//               a block of op(B) into contiguous panels that stay in cache (unless B already is
+//               laid out that way: then it is read in place), then let a small
 //               kernel keep an MR×NR tile of C in registers while it runs down the k dimension,
 //               reading op(A) in place (our op(A) is at most a few hundred rows: it stays in
 //               the level-2 cache without packing).
@@ -186,20 +187,31 @@ void pack_B(Op opB, View<const T> B, std::size_t k0, std::size_t kc, std::size_t
 // The kernel: one MR×W tile of C, kept in registers while k runs over the block:
 //   tile = Σ_k a_k b_kᵀ,  then  C_tile = α·tile + β·C_tile  (β = 0: C is not read),
 // where a_k holds op(A)(i, k) for the tile's MR rows i — read in place, row r at a[r][k·step] —
-// and b_k is step k of a packed panel of op(B). Only the first m ≤ MR rows and n ≤ W columns
-// are stored (edge tiles; their missing rows repeat the last row, so nothing is read out of
-// bounds). Fixed trip counts let the compiler unroll r and vectorise j.
+// and b_k, the W values at b + k·ldb, is step k of a panel of op(B) (ldb = W when packed).
+// Only the first m ≤ MR rows and n ≤ W columns are stored (edge tiles; their missing rows repeat
+// the last row, so nothing is read out of bounds). Fixed trip counts let the compiler unroll r
+// and vectorise j, and two hints (`#pragma GCC unroll`, which Clang reads too) make sure that
+// it does: unroll r, so that each row of the tile becomes its own registers, and vectorise j in
+// groups of 16 without unrolling them first — GCC 12 unrolls a loop of 16 before it vectorises,
+// and then keeps the narrow 5×16 tile in memory, at half the speed. For the same reason the
+// kernel is compiled once, not inlined into each caller (where GCC may again choose memory).
 template <std::size_t W, class T>
-void kernel(std::size_t kc, const T* const (&a)[MR], std::size_t step, const T* __restrict b,
-            T alpha, T beta, T* c, std::size_t ldc, std::size_t m, std::size_t n) {
+[[gnu::noinline]] void kernel(std::size_t kc, const T* const (&a)[MR], std::size_t step, const T* __restrict b,
+            std::size_t ldb, T alpha, T beta, T* c, std::size_t ldc, std::size_t m, std::size_t n) {
     T tile[MR][W];   // the first step sets it (kc ≥ 1): zero-filling it would cost a memset
     for (std::size_t r = 0; r < MR; ++r)
         for (std::size_t j = 0; j < W; ++j) tile[r][j] = a[r][0] * b[j];
-    for (std::size_t k = 1; k < kc; ++k)
+    for (std::size_t k = 1; k < kc; ++k) {
+        const T* bk = b + k * ldb;
+#pragma GCC unroll 8
         for (std::size_t r = 0; r < MR; ++r) {
             const T ark = a[r][k * step];
-            for (std::size_t j = 0; j < W; ++j) tile[r][j] += ark * b[k * W + j];
+#pragma GCC unroll 8
+            for (std::size_t v = 0; v < W; v += 16)
+#pragma GCC unroll 1
+                for (std::size_t j = v; j < v + 16; ++j) tile[r][j] += ark * bk[j];
         }
+    }
     for (std::size_t r = 0; r < m; ++r, c += ldc) {
         if (beta == T(0))
             for (std::size_t j = 0; j < n; ++j) c[j] = alpha * tile[r][j];
@@ -229,7 +241,10 @@ void gemm_blocked(Op opA, Op opB, T alpha, View<const T> A, View<const T> B, T b
         const std::size_t nc = std::min(NC, N - j0);
         for (std::size_t k0 = 0; k0 < K; k0 += KC) {
             const std::size_t kc = std::min(KC, K - k0);
-            pack_B<W>(opB, B, k0, kc, j0, nc, Bp);
+            // A block of op(B) = B whose panels are all full is already laid out as panels, one
+            // row of B per step, ld apart: the kernel reads it in place (packing would copy it).
+            const bool in_place = opB == Op::N && nc % W == 0;
+            if (!in_place) pack_B<W>(opB, B, k0, kc, j0, nc, Bp);
             // The first block of k scales C by β; the later ones add to it.
             const T beta_k = k0 == 0 ? beta : T(1);
             for (std::size_t q = 0; q < nc; q += W) {         // a panel of op(B) stays in cache …
@@ -238,8 +253,9 @@ void gemm_blocked(Op opA, Op opB, T alpha, View<const T> A, View<const T> B, T b
                     const T* a[MR];
                     for (std::size_t r = 0; r < MR; ++r)
                         a[r] = A.data + (i + std::min(r, m - 1)) * row_stride + k0 * k_stride;
-                    kernel<W>(kc, a, k_stride, Bp + q * kc, alpha, beta_k, C.row(i) + j0 + q, C.ld,
-                              m, std::min(W, nc - q));
+                    const T* b = in_place ? B.row(k0) + j0 + q : Bp + q * kc;
+                    kernel<W>(kc, a, k_stride, b, in_place ? B.ld : W, alpha, beta_k,
+                              C.row(i) + j0 + q, C.ld, m, std::min(W, nc - q));
                 }
             }
         }

@@ -135,6 +135,7 @@ TEST_CASE(small_awkward_sizes) {
     check_all_ops(MR + 1, NR + 1, 1);                 // one more than a tile, wide …
     check_all_ops(MR + 1, NR_NARROW, 3);              // … and narrow tiles (at most 16 columns)
     check_all_ops(2 * MR - 1, NR_NARROW + 1, 2);
+    check_all_ops(MR + 2, 2 * NR, 9);                 // whole panels: op(B) = B is read in place
 }
 
 // 001's layer: a batch of 50 images times the 784×128 weights, and its transposed partners

@@ -288,7 +288,8 @@ void check_trainer(std::size_t hidden, const SgdOptions& o, std::uint64_t seed) 
     const std::vector<std::size_t> order = rng.permutation(d.count);
 
     const Network<float> one = train_threaded(start, d, o, order, 1);
-    for (std::size_t threads : {2, 3, 17})   // 17 > the 16 chunks: some threads own nothing
+    // 17 threads: more than the blocks of units and the samples of a batch, some own nothing
+    for (std::size_t threads : {2, 3, 17})
         CHECK(same_bits(one, train_threaded(start, d, o, order, threads)));
 
     // Float against the double reference: each step's float rounding (u ≈ 6e-8, times sums of
@@ -324,10 +325,10 @@ TEST_CASE(trainer_matches_reference_sgd_mlp) {
     SgdOptions o;
     o.batch = 5;
     o.eta = 0.3;
-    check_trainer(40, o, 13);   // 40 hidden units in 16 chunks of 2 or 3
+    check_trainer(40, o, 13);   // 40 hidden units: blocks of 16, 16 and 8
     o.momentum = 0.9, o.lambda = 0.001, o.decay = 1;
     check_trainer(40, o, 14);
-    check_trainer(3, o, 15);    // fewer units than chunks
+    check_trainer(3, o, 15);    // fewer units than a block: one thread owns them all
 }
 
 // ---------------------------------------------------------------------------------------------
