@@ -1,8 +1,8 @@
 // random.hpp — one seeded generator whose numbers are the same with every compiler.
 //
-// std::mt19937_64 is specified bit for bit by the C++ standard, but std::uniform_real_distribution,
-// std::normal_distribution and std::shuffle are not: each library may turn the same bits into
-// different numbers. So we take raw 64-bit words from the engine and do every transformation
+// std::mt19937_64 is specified bit for bit by the C++ standard, but the standard library's
+// distributions (uniform real, normal, …) and its shuffle algorithm are not: each library may
+// turn the same bits into different numbers. So we take raw 64-bit words from the engine and do every transformation
 // here, with basic IEEE arithmetic (and std::log and std::sqrt for normals):
 //   uniform()   53 random bits scaled to [0, 1)
 //   below(n)    an unbiased integer in [0, n) by rejection
