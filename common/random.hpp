@@ -2,8 +2,8 @@
 //
 // std::mt19937_64 is specified bit for bit by the C++ standard, but the standard library's
 // distributions (uniform real, normal, …) and its shuffle algorithm are not: each library may
-// turn the same bits into different numbers. So we take raw 64-bit words from the engine and do every transformation
-// here, with basic IEEE arithmetic (and std::log and std::sqrt for normals):
+// turn the same bits into different numbers. So we take raw 64-bit words from the engine and do
+// every transformation here, with basic IEEE arithmetic (and std::log and std::sqrt for normals):
 //   uniform()   53 random bits scaled to [0, 1)
 //   below(n)    an unbiased integer in [0, n) by rejection
 //   normal()    Marsaglia's polar method (a rejection form of Box–Muller without sin/cos)
