@@ -83,6 +83,25 @@ struct Network {
     double alpha = 0.01;         // slope of leaky ReLU for z < 0 (001 Table 1)
 };
 
+// All weights and biases as one vector θ = (W¹, b¹, W², b², …), each row-major: what a
+// finite-difference check perturbs, and what "the same network" compares.
+inline std::vector<double> parameters(const Network& net) {
+    std::vector<double> theta;
+    for (const auto& layer : net.layers) {
+        theta.insert(theta.end(), layer.W.data.begin(), layer.W.data.end());
+        theta.insert(theta.end(), layer.b.data.begin(), layer.b.data.end());
+    }
+    return theta;
+}
+
+inline void set_parameters(Network& net, const std::vector<double>& theta) {
+    std::size_t k = 0;
+    for (auto& layer : net.layers) {
+        for (double& w : layer.W.data) w = theta[k++];
+        for (double& b : layer.b.data) b = theta[k++];
+    }
+}
+
 // "" when the architecture is usable, else what is wrong and how to fix it:
 // widths n₀ … n_L all positive, one activation per layer, softmax only in the output layer and
 // with at least two units, and the loss paired as described above.

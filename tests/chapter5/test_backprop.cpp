@@ -29,23 +29,6 @@ constexpr double kKinkMargin = 1e-3;
 // Slope of leaky ReLU in the tests: large enough that its negative side is visibly checked.
 constexpr double kAlpha = 0.1;
 
-std::vector<double> parameters(const Network& net) {
-    std::vector<double> theta;
-    for (const auto& layer : net.layers) {
-        theta.insert(theta.end(), layer.W.data.begin(), layer.W.data.end());
-        theta.insert(theta.end(), layer.b.data.begin(), layer.b.data.end());
-    }
-    return theta;
-}
-
-void set_parameters(Network& net, const std::vector<double>& theta) {
-    std::size_t k = 0;
-    for (auto& layer : net.layers) {
-        for (double& w : layer.W.data) w = theta[k++];
-        for (double& b : layer.b.data) b = theta[k++];
-    }
-}
-
 std::vector<double> flat(const Gradients& g) {
     std::vector<double> out;
     for (std::size_t l = 0; l < g.dW.size(); ++l) {

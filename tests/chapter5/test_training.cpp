@@ -16,15 +16,6 @@
 
 namespace {
 
-std::vector<double> parameters(const Network& net) {
-    std::vector<double> theta;
-    for (const auto& layer : net.layers) {
-        theta.insert(theta.end(), layer.W.data.begin(), layer.W.data.end());
-        theta.insert(theta.end(), layer.b.data.begin(), layer.b.data.end());
-    }
-    return theta;
-}
-
 // A small two-moons problem: 120 points, 90 for training.
 MoonsConfig small_moons() {
     MoonsConfig c;
