@@ -78,9 +78,14 @@ inline std::string parse_value(std::string_view text, double& out) {
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, out);
     if (text.empty() || ec == std::errc::invalid_argument || ptr != end)
-        return "'" + std::string(text) + "' is not a number";
-    if (ec == std::errc::result_out_of_range || !std::isfinite(out))
-        return "'" + std::string(text) + "' is not a finite number";
+        return quoted_text(text) + " is not a number";
+    if (ec == std::errc::result_out_of_range) {
+        // Out of range either way: too large (overflow) or too close to 0 (underflow).
+        const bool tiny = std::fabs(std::strtod(std::string(text).c_str(), nullptr)) < 1;
+        return quoted_text(text) + (tiny ? " is too close to 0 for a double (smallest: 2.2e-308)"
+                                    : " is too large for a double (largest: 1.8e308)");
+    }
+    if (!std::isfinite(out)) return quoted_text(text) + " is not a finite number";
     return "";
 }
 
@@ -91,14 +96,19 @@ std::string parse_integer(std::string_view text, Int& out) {
     if (!text.empty() && text[0] == '+') ++begin;
     auto [ptr, ec] = std::from_chars(begin, end, out);
     if (text.empty() || ec == std::errc::invalid_argument || ptr != end)
-        return "'" + std::string(text) + "' is not a whole number";
-    if (ec == std::errc::result_out_of_range) return "'" + std::string(text) + "' is too large";
+        return quoted_text(text) + " is not a whole number";
+    if (ec == std::errc::result_out_of_range) return quoted_text(text) + " is too large";
     return "";
 }
 inline std::string parse_value(std::string_view text, int& out) { return parse_integer(text, out); }
 inline std::string parse_value(std::string_view text, std::uint64_t& out) {
-    if (!text.empty() && text[0] == '-')
-        return "'" + std::string(text) + "' is negative (must be >= 0)";
+    if (!text.empty() && text[0] == '-') {
+        if (text.size() > 1 && text.find_first_not_of('0', 1) == std::string_view::npos) {
+            out = 0;   // "-0" is zero
+            return "";
+        }
+        return quoted_text(text) + " is negative (must be >= 0)";
+    }
     return parse_integer(text, out);
 }
 
@@ -144,7 +154,7 @@ public:
                      Number v{};
                      std::string err = parse_value(text, v);
                      if (err.empty() && !bounds.contains(static_cast<double>(v)))
-                         err = std::string(text) + " is out of range (" + bounds.describe() + ")";
+                         err = show(v) + " is out of range (" + bounds.describe() + ")";
                      if (err.empty()) value = v;
                      return err;
                  });
@@ -169,7 +179,7 @@ public:
                     value = c;
                     return std::string();
                 }
-            return "'" + std::string(t) + "' is not one of " + list;
+            return quoted_text(t) + " is not one of " + list;
         });
     }
 
@@ -196,7 +206,7 @@ public:
                          std::string err = parse_value(part, v);
                          if (!err.empty()) return "item " + err;
                          if (!bounds.contains(static_cast<double>(v)))
-                             return "item " + std::string(part) + " is out of range (" +
+                             return "item " + show(v) + " is out of range (" +
                                     bounds.describe() + ")";
                          parsed.push_back(v);
                      }
@@ -219,7 +229,7 @@ public:
                          bool known = false;
                          for (const auto& c : choices) known = known || part == c;
                          if (!known)
-                             return "item '" + std::string(part) + "' is not one of " + list;
+                             return "item " + quoted_text(part) + " is not one of " + list;
                          parsed.emplace_back(part);
                      }
                      values = std::move(parsed);
@@ -227,12 +237,18 @@ public:
                  });
     }
 
+    // The command line as parsed, each word quoted as a POSIX shell needs it, so that it can be
+    // pasted back into a shell (summary.md records it).
+    const std::string& command_line() const { return command_line_; }
+
     // Was the flag on the command line (as opposed to left at its default)?
     bool given(const std::string& name) const { return given_.count(name) > 0; }
 
     // Parse argv; throws UsageError on any problem. Returns false when --help was asked for
     // (the usage has then been printed to stdout).
     bool parse(int argc, char** argv) {
+        command_line_.clear();
+        for (int i = 0; i < argc; ++i) command_line_ += (i ? " " : "") + shell_word(argv[i]);
         for (int i = 1; i < argc; ++i) {
             std::string_view arg = argv[i];
             if (arg == "--help" || arg == "-h") {
@@ -240,8 +256,7 @@ public:
                 return false;
             }
             if (arg.size() < 3 || arg.substr(0, 2) != "--")
-                throw UsageError("unexpected argument '" + std::string(arg) +
-                                 "' (flags start with --; see --help)");
+                throw UsageError("unexpected argument " + quoted_text(arg) + " (flags start with --; see --help)");
             std::string name(arg.substr(2));
             std::string value;
             bool has_value = false;
@@ -251,7 +266,7 @@ public:
                 has_value = true;
             }
             const Flag* flag = find(name);
-            if (!flag) throw UsageError("unknown flag --" + name + suggestion(name));
+            if (!flag) throw UsageError("unknown flag --" + shown(name) + suggestion(name));
             if (given_.count(name)) throw UsageError("--" + name + " is given twice");
             given_.insert(name);
             if (flag->metavar.empty()) {   // switch
@@ -318,11 +333,21 @@ private:
         return "--" + f.name + (f.metavar.empty() ? "" : " " + f.metavar);
     }
 
-    // " (did you mean --x?)" when a known flag is one edit away, else "(see --help)".
+    // " (did you mean --x?)" for the flags the typed name is a prefix of, or else for those a
+    // typing slip away from it (one edit for short names, two for longer ones); " (see --help)"
+    // when none is close.
     std::string suggestion(const std::string& name) const {
-        for (const auto& f : flags_)
-            if (edit_distance(name, f.name) <= 2) return " (did you mean --" + f.name + "?)";
-        return " (see --help)";
+        std::vector<std::string> close;
+        std::vector<std::string> names{"help"};
+        for (const auto& f : flags_) names.push_back(f.name);
+        for (const auto& n : names)
+            if (n.rfind(name, 0) == 0) close.push_back("--" + n);
+        const std::size_t slips = name.size() <= 4 ? 1 : 2;
+        if (close.empty())
+            for (const auto& n : names)
+                if (edit_distance(name, n) <= slips && n.size() > slips) close.push_back("--" + n);
+        if (close.empty() || close.size() > 3) return " (see --help)";
+        return " (did you mean " + join(close, " or ") + "?)";
     }
 
     static std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -340,7 +365,17 @@ private:
         return row[b.size()];
     }
 
-    std::string program_, about_;
+    static std::string shell_word(std::string_view w) {
+        const std::string text = shown(w, w.size());
+        if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                    "0123456789_./=,:+-@%") == std::string::npos)
+            return text;
+        std::string q = "'";
+        for (char c : text) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        return q + "'";
+    }
+
+    std::string program_, about_, command_line_;
     std::vector<Flag> flags_;
     std::set<std::string> given_;
 };
@@ -349,6 +384,7 @@ private:
 // The guarded main: parse, run `body`, and map every failure to one line and an exit status.
 //   UsageError → "program: error: …", the usage, status 2
 //   DataError, IoError, out of memory → "program: error: …", status 1
+//   Interrupted (Ctrl-C, SIGTERM) → "program: interrupted by SIGINT; …", status 128 + signal
 
 inline int run(Flags& flags, int argc, char** argv, const std::function<int()>& body) {
     const std::string& name = flags.program();
@@ -362,6 +398,9 @@ inline int run(Flags& flags, int argc, char** argv, const std::function<int()>& 
         std::cerr << name << ": error: " << e.what() << "\n";
     } catch (const IoError& e) {
         std::cerr << name << ": error: " << e.what() << "\n";
+    } catch (const Interrupted& e) {
+        std::cerr << name << ": interrupted by " << e.what() << "; no result was written\n";
+        return 128 + e.signal;
     } catch (const std::bad_alloc&) {
         std::cerr << name << ": error: out of memory\n";
     } catch (const std::exception& e) {

@@ -7,7 +7,8 @@
 // Reading: csv::read_numeric parses a file whose first non-comment line is a header and whose
 // other lines are finite numbers. Lines starting with '#' and blank lines are skipped. Any
 // problem is a DataError naming file, line and column: a malformed or non-finite cell, a row
-// with the wrong number of cells, a missing header.
+// with the wrong number of cells, a missing, empty or repeated column name, a byte-order mark.
+// Quoted cells are read as csv::quote writes them, so every file the Writer produces reads back.
 #pragma once
 
 #include <charconv>
@@ -79,76 +80,129 @@ struct Table {
 };
 
 namespace detail {
-inline std::vector<std::string_view> split_line(std::string_view line) {
-    std::vector<std::string_view> cells;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t comma = line.find(',', start);
-        if (comma == std::string_view::npos) {
-            cells.push_back(line.substr(start));
-            return cells;
-        }
-        cells.push_back(line.substr(start, comma - start));
-        start = comma + 1;
-    }
-}
+
 inline std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
     return s;
 }
+
+// One record of CSV text starting at `pos`: its cells (quotes removed, "" read as ") and where
+// the next record starts. A quoted cell may hold commas, quotes and line breaks, as
+// csv::quote writes them; `lines` counts the line breaks the record spans (for messages).
+struct Record {
+    std::vector<std::string> cells;
+    std::size_t next = 0, lines = 1;
+};
+
+inline Record next_record(std::string_view text, std::size_t pos, const std::string& where) {
+    Record r;
+    std::string cell;
+    bool is_quoted = false, in_quotes = false;
+    auto end_cell = [&] {
+        r.cells.push_back(is_quoted ? cell : std::string(trim(cell)));
+        cell.clear();
+        is_quoted = false;
+    };
+    for (; pos < text.size(); ++pos) {
+        const char c = text[pos];
+        if (in_quotes && c == '"' && pos + 1 < text.size() && text[pos + 1] == '"') {
+            cell += '"';   // "" inside quotes is one quote
+            ++pos;
+        } else if (in_quotes && c == '"') {
+            in_quotes = false;
+        } else if (in_quotes) {
+            cell += c;
+            r.lines += c == '\n';
+        } else if (c == '"' && trim(cell).empty()) {
+            cell.clear();
+            is_quoted = in_quotes = true;
+        } else if (c == ',') {
+            end_cell();
+        } else if (c == '\n') {
+            break;
+        } else if (is_quoted && c != ' ' && c != '\t' && c != '\r') {
+            throw DataError(where + ": text after the closing quote of a cell");
+        } else if (!is_quoted) {
+            cell += c;
+        }
+    }
+    if (in_quotes) throw DataError(where + ": a quoted cell is never closed");
+    end_cell();
+    r.next = pos + 1;
+    return r;
+}
+
+// The header: names that are neither empty nor repeated.
+inline std::vector<std::string> header_of(const Record& r, const std::string& where) {
+    for (std::size_t j = 0; j < r.cells.size(); ++j) {
+        if (r.cells[j].empty()) throw DataError(where + ": empty column name in header");
+        for (std::size_t k = 0; k < j; ++k)
+            if (r.cells[k] == r.cells[j])
+                throw DataError(where + ": column name " + quoted_text(r.cells[j]) + " appears twice (columns " +
+                                std::to_string(k + 1) + " and " + std::to_string(j + 1) + ")");
+    }
+    return r.cells;
+}
+
+// One cell as a finite number.
+inline double number_of(const std::string& cell, const std::string& at) {
+    if (cell.empty()) throw DataError(at + "empty cell");
+    const char* b = cell.data();
+    const char* e = b + cell.size();
+    if (*b == '+') ++b;
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(b, e, v);
+    if (ec == std::errc::invalid_argument || ptr != e) throw DataError(at + quoted_text(cell) + " is not a number");
+    if (ec == std::errc::result_out_of_range || !std::isfinite(v))
+        throw DataError(at + quoted_text(cell) + " is not a finite number in double precision");
+    return v;
+}
+
 }  // namespace detail
 
 // Parse CSV text; `source` names it in error messages (usually the file path).
 inline Table parse_numeric(std::string_view text, const std::string& source) {
+    if (text.substr(0, 3) == "\xEF\xBB\xBF")
+        throw DataError(source + ":1: the file starts with a UTF-8 byte-order mark (BOM); "
+                                 "save it as UTF-8 without BOM");
     Table t;
     bool have_header = false;
-    std::size_t line_no = 0, pos = 0;
+    std::size_t line_no = 1, pos = 0;
     while (pos < text.size()) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string_view::npos) end = text.size();
-        const std::string_view line = detail::trim(text.substr(pos, end - pos));
-        pos = end + 1;
-        ++line_no;
-        if (line.empty() || line.front() == '#') continue;
+        const std::size_t eol = text.find('\n', pos);
+        const auto line = detail::trim(text.substr(pos, eol == std::string_view::npos ? eol : eol - pos));
         const std::string where = source + ":" + std::to_string(line_no);
-        const auto cells = detail::split_line(line);
+        if (line.empty() || line.front() == '#') {   // blank line or comment
+            pos = eol == std::string_view::npos ? text.size() : eol + 1;
+            ++line_no;
+            continue;
+        }
+        const detail::Record r = detail::next_record(text, pos, where);
+        pos = r.next;
+        line_no += r.lines;
         if (!have_header) {
-            for (auto c : cells) {
-                const auto name = detail::trim(c);
-                if (name.empty()) throw DataError(where + ": empty column name in header");
-                t.header.emplace_back(name);
-            }
+            t.header = detail::header_of(r, where);
             have_header = true;
             continue;
         }
-        if (cells.size() != t.header.size())
-            throw DataError(where + ": " + std::to_string(cells.size()) + " cells, expected " +
+        if (r.cells.size() != t.header.size())
+            throw DataError(where + ": " + std::to_string(r.cells.size()) + " cells, expected " +
                             std::to_string(t.header.size()) + " (as in the header)");
-        std::vector<double> row(cells.size());
-        for (std::size_t j = 0; j < cells.size(); ++j) {
-            const auto cell = detail::trim(cells[j]);
-            const char* b = cell.data();
-            const char* e = b + cell.size();
-            if (!cell.empty() && *b == '+') ++b;
-            auto [ptr, ec] = std::from_chars(b, e, row[j]);
-            const std::string at = where + ", column " + std::to_string(j + 1) + " (" +
-                                   t.header[j] + "): ";
-            if (cell.empty()) throw DataError(at + "empty cell");
-            if (ec == std::errc::invalid_argument || ptr != e)
-                throw DataError(at + "'" + std::string(cell) + "' is not a number");
-            if (ec == std::errc::result_out_of_range || !std::isfinite(row[j]))
-                throw DataError(at + "'" + std::string(cell) + "' is not a finite number");
-        }
+        std::vector<double> row(r.cells.size());
+        for (std::size_t j = 0; j < r.cells.size(); ++j)
+            row[j] = detail::number_of(r.cells[j], where + ", column " + std::to_string(j + 1) + " (" +
+                                                       t.header[j] + "): ");
         t.rows.push_back(std::move(row));
     }
     if (!have_header) throw DataError(source + ": no header line (the file is empty)");
     return t;
 }
 
-// Read and parse a numeric CSV file: IoError when it cannot be read, DataError when malformed.
-inline Table read_numeric(const std::filesystem::path& path) {
-    return parse_numeric(files::read_all(path), path.string());
+// Read and parse a numeric CSV file of at most max_bytes: IoError when it cannot be read,
+// DataError when malformed.
+inline Table read_numeric(const std::filesystem::path& path, std::uintmax_t max_bytes = files::kMaxReadBytes) {
+    return parse_numeric(files::read_all(path, max_bytes), path.string());
 }
 
 }  // namespace csv

@@ -4,6 +4,7 @@
 // note (e.g. the current loss). When standard error is a file or a pipe (CI, `make run > log`),
 // it prints a plain line at every quarter of the work instead, so logs stay short and readable.
 // Standard output is never touched: it carries the program's table of results.
+// Every step is also a safe point to stop at after Ctrl-C (interrupt.hpp).
 #pragma once
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 #include <cstddef>
 #include <cstdio>
 #include <string>
+
+#include "common/interrupt.hpp"
 
 #if __has_include(<unistd.h>)
 #include <unistd.h>
@@ -48,6 +51,7 @@ public:
 
     // Record `n` more units of work done; `note` is shown after the bar.
     void step(std::size_t n = 1, const std::string& note = "") {
+        interrupt::check();
         done_ = std::min(total_, done_ + n);
         if (terminal_) {
             // Redraw at most ~20 times a second, and always at the end.

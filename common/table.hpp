@@ -1,7 +1,15 @@
-// table.hpp — number formatting and small tables for standard output and summary.md.
+// table.hpp — number formats and small tables for standard output and summary.md.
 //
-//   table::fmt("%.4g", x)   printf-style formatting into a std::string ("—" for NaN/inf, so no
-//                           table ever shows "nan")
+// One format per kind of number, shared by every chapter (a non-finite value prints as "—",
+// so no table ever shows "nan"):
+//   table::fixed(0.04487, 4)  "0.0449"     a number with a fixed count of decimals
+//   table::sig(2.3e-31)       "2.3e-31"    a number with 3 significant digits (%g)
+//   table::sci(0.000123, 2)   "1.23e-04"   scientific notation, for values over many decades
+//   table::param(1e-4)        "0.0001"     a parameter as the user would type it (%g)
+//   table::percent(0.9811)    "98.11 %"    a fraction shown as a percentage
+//   table::change(0.001)      "+0.1 %"     a relative difference, signed
+//   table::seconds(0.0042)    "4.2 ms"     a duration: ms below 0.1 s, then s
+//   table::fmt("%.4g", x)     any other printf format, for the rare case
 //   table::Text t({"run", "f", "‖∇f‖"});  t.add({...});  t.aligned()  /  t.markdown()
 #pragma once
 
@@ -24,6 +32,38 @@ inline std::string fmt(const char* format, double x) {
     return buf;
 }
 
+inline std::string fixed(double x, int decimals) {
+    if (!std::isfinite(x)) return "—";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+    return buf;
+}
+inline std::string sig(double x, int digits = 3) {
+    if (!std::isfinite(x)) return "—";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+    return buf;
+}
+inline std::string sci(double x, int decimals = 2) {
+    if (!std::isfinite(x)) return "—";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*e", decimals, x);
+    return buf;
+}
+inline std::string param(double x) { return fmt("%g", x); }
+inline std::string percent(double fraction, int decimals = 2) {
+    return std::isfinite(fraction) ? fixed(100 * fraction, decimals) + " %" : "—";
+}
+inline std::string change(double relative, int decimals = 1) {
+    if (!std::isfinite(relative)) return "—";
+    return (relative >= 0 ? "+" : "") + fixed(100 * relative, decimals) + " %";
+}
+inline std::string seconds(double s) {
+    if (!std::isfinite(s)) return "—";
+    if (s < 0.1) return fixed(1000 * s, s < 0.01 ? 2 : 1) + " ms";
+    return fixed(s, s < 10 ? 2 : 1) + " s";
+}
+
 // Display width of UTF-8 text: code points, not bytes (for ‖, η, λ, — in headers).
 inline std::size_t width(const std::string& s) {
     std::size_t n = 0;
@@ -35,6 +75,7 @@ struct Text {
     std::vector<std::string> header;
     std::vector<std::vector<std::string>> rows;
 
+    Text() = default;
     Text(std::initializer_list<std::string> h) : header(h) {}
     explicit Text(std::vector<std::string> h) : header(std::move(h)) {}
 

@@ -93,9 +93,8 @@ std::string stop_text(const optim::BfgsResult& r) {
     return r.reason;
 }
 
-int run_single(const Options& o, const ch1::Samples& samples) {
+int run_single(const Options& o, const ch1::Samples& samples, const std::filesystem::path& out) {
     const auto r = run_bfgs(samples, o.x0, o.mu, o.eta, o.line_search, o.iterations);
-    const std::filesystem::path out(o.out);
     write_history(out / "history.csv", r);
     save_figure(out / "history.svg", "BFGS from the given x0 (" + o.line_search + " line search)",
                 {f_series("μ = " + table::fmt("%g", o.mu) + ", η = " + table::fmt("%g", o.eta), r)});
@@ -107,8 +106,7 @@ int run_single(const Options& o, const ch1::Samples& samples) {
     return 0;
 }
 
-int run_experiments(const Options& o, const ch1::Samples& samples) {
-    const std::filesystem::path out(o.out);
+int run_experiments(const Options& o, const ch1::Samples& samples, const std::filesystem::path& out) {
     // One N(0, 1) draw, scaled for each experiment (the report draws each start afresh).
     Rng rng(o.seed);
     Vector normal(6);
@@ -218,7 +216,10 @@ int main(int argc, char** argv) {
             throw UsageError("--mu must be smaller than --eta (the Wolfe conditions need 0 < μ < η < 1; got μ = " +
                              table::fmt("%g", o.mu) + ", η = " + table::fmt("%g", o.eta) + ")");
         const ch1::Samples samples = ch1::load_samples(o.data);
-        files::prepare_output_dir(o.out);
-        return o.x0.empty() ? run_experiments(o, samples) : run_single(o, samples);
+        files::ResultFolder folder(o.out);
+        const int status = o.x0.empty() ? run_experiments(o, samples, folder.path())
+                                        : run_single(o, samples, folder.path());
+        folder.publish();
+        return status;
     });
 }

@@ -33,8 +33,12 @@ struct Samples {
     Matrix Z;   // m×2 targets
 };
 
+// A samples file larger than this is refused before it is read: the report's six samples take
+// 200 bytes, and a million samples would be ~50 MB.
+inline constexpr std::uintmax_t kMaxSampleFileBytes = std::uintmax_t{64} << 20;
+
 inline Samples load_samples(const std::filesystem::path& path) {
-    const csv::Table t = csv::read_numeric(path);
+    const csv::Table t = csv::read_numeric(path, kMaxSampleFileBytes);
     Samples s;
     const char* names[] = {"y1", "y2", "y3", "z1", "z2"};
     std::size_t col[5];

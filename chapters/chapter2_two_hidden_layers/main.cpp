@@ -166,8 +166,7 @@ int dump_gradient(const Options& o) {
     return 0;
 }
 
-int run(const Options& o) {
-    const std::filesystem::path out(o.out);
+int run(const Options& o, const std::filesystem::path& out) {
     const ch2::TeacherData t = ch2::make_teacher_data(o.seed);
     Timer timer;
 
@@ -315,7 +314,9 @@ int main(int argc, char** argv) {
               "and do nothing else");
     return cli::run(flags, argc, argv, [&] {
         if (!o.dump_gradient.empty()) return dump_gradient(o);
-        files::prepare_output_dir(o.out);
-        return run(o);
+        files::ResultFolder folder(o.out);
+        const int status = run(o, folder.path());
+        folder.publish();
+        return status;
     });
 }

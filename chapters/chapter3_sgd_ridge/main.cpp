@@ -301,8 +301,8 @@ int main(int argc, char** argv) {
 
     return cli::run(flags, argc, argv, [&] {
         check_config(c);
-        const fs::path dir(out);
-        files::prepare_output_dir(dir);
+        files::ResultFolder folder(out);
+        const fs::path dir = folder.path();
         Timer timer;
 
         // The data, and the best any model could do on this test set.
@@ -448,12 +448,13 @@ int main(int argc, char** argv) {
               "\n\"ill-conditioned\": κ ≥ 1e-3/ε ≈ 4.5e12, where neither κ nor the OLS answer can be "
               "trusted in double precision; those OLS fits are left out of the tables and figures.\n";
         files::write_atomic(dir / "summary.md", md);
+        folder.publish();
 
         std::cout << head.aligned() << "\n" << targets.aligned();
         if (diverged > 0)
             std::cout << "\n" << diverged << " SGD run" << (diverged == 1 ? "" : "s")
                       << " diverged (stopped, listed in summary.md; their cells are marked, not drawn)\n";
-        std::cout << "\nresults in " << dir.string() << "\n";
+        std::cout << "\nresults in " << folder.shown() << "\n";
         return 0;
     });
 }

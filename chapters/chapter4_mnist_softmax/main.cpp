@@ -328,8 +328,6 @@ int main(int argc, char** argv) {
     flags.add("out", o.out, "output folder");
 
     return cli::run(flags, argc, argv, [&] {
-        const fs::path out = o.out;
-        files::prepare_output_dir(out);
         Mnist data = read_mnist(o.data);
         data.train = first(data.train, static_cast<std::size_t>(o.train_size));
         data.test = first(data.test, static_cast<std::size_t>(o.test_size));
@@ -342,6 +340,8 @@ int main(int argc, char** argv) {
                                  " is larger than the training set (" + std::to_string(data.train.count) +
                                  " images); lower --batch");
 
+        files::ResultFolder folder(o.out);
+        const fs::path out = folder.path();
         ThreadPool pool(static_cast<std::size_t>(o.threads));
         std::vector<Run> runs;
         for (const std::string& model : models)
@@ -354,6 +354,7 @@ int main(int argc, char** argv) {
             if (!r.final_test.predicted.empty()) write_errors(out, r, data.test);
         const table::Text t = headline(runs, data);
         write_summary(out, runs, t, o, data, pool.size());
+        folder.publish();
         std::cout << t.aligned();
         return 0;
     });

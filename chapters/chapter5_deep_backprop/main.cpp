@@ -503,8 +503,8 @@ int main(int argc, char** argv) {
         moons.n = static_cast<std::size_t>(moons_n);
         franke.n = static_cast<std::size_t>(franke_n);
 
-        const fs::path dir(out);
-        files::prepare_output_dir(dir);
+        files::ResultFolder folder(out);
+        const fs::path dir = folder.path();
         Timer timer;
         Report rep;
         std::size_t runs = 0;   // training runs, for the progress report
@@ -536,8 +536,9 @@ int main(int argc, char** argv) {
                             "# Chapter 5 — Deep feed-forward networks and back-propagation\n\n"
                             "Seed " + std::to_string(seed) + ". Numbers beside the documents' own.\n\n" +
                                 rep.headlines.markdown() + "\n" + rep.body);
+        folder.publish();
         std::cout << rep.headlines.aligned();
-        std::cerr << "chapter5: wrote " << dir.string() << " in " << table::fmt("%.1f", timer.seconds()) << " s\n";
+        std::cerr << "chapter5: wrote " << folder.shown() << " in " << table::fmt("%.1f", timer.seconds()) << " s\n";
         return 0;
     });
 }

@@ -16,11 +16,11 @@ namespace {
 // it in its own folder (CTest may run the cases in parallel).
 std::filesystem::path small_run(const std::string& name) {
     static const std::filesystem::path dir = [&] {
-        const auto d = testing::scratch_dir("chapter3_" + name);
+        const auto d = testing::scratch_dir("chapter3_" + name) / "out";
         const std::string cmd = std::string("\"") + CHAPTER3_PROGRAM + "\" --out \"" + d.string() +
                                 "\" --n 200 --max-degree 3 --sgd-degree 3 --epochs 30 --grid-points 2 "
-                                "--batch-sizes 10,0 --bootstrap 10 > \"" + (d / "stdout.txt").string() +
-                                "\" 2> \"" + (d / "stderr.txt").string() + "\"";
+                                "--batch-sizes 10,0 --bootstrap 10 > \"" + (d.parent_path() / "stdout.txt").string() +
+                                "\" 2> \"" + (d.parent_path() / "stderr.txt").string() + "\"";
         if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "command failed: %s\n", cmd.c_str());
         return d;
     }();

@@ -87,7 +87,7 @@ TEST_CASE(malformed_values_name_the_flag_and_the_problem) {
     CHECK_THROWS(parse(f4, std::array{"--lr", "nan"}), UsageError, "not a finite number");
     Options o5;
     auto f5 = make_flags(o5);
-    CHECK_THROWS(parse(f5, std::array{"--lr", "1e999"}), UsageError, "not a finite number");
+    CHECK_THROWS(parse(f5, std::array{"--lr", "1e999"}), UsageError, "'1e999' is too large for a double");
     Options o6;
     auto f6 = make_flags(o6);
     CHECK_THROWS(parse(f6, std::array{"--lr", "0"}), UsageError, "must be > 0");
@@ -97,6 +97,57 @@ TEST_CASE(malformed_values_name_the_flag_and_the_problem) {
     Options o8;
     auto f8 = make_flags(o8);
     CHECK_THROWS(parse(f8, std::array{"--epochs", "99999999999"}), UsageError, "too large");
+    Options o9;
+    auto f9 = make_flags(o9);
+    CHECK_THROWS(parse(f9, std::array{"--lr", "1e-400"}), UsageError, "'1e-400' is too close to 0 for a double");
+}
+
+TEST_CASE(minus_zero_is_zero_not_negative) {
+    Options o;
+    auto f = make_flags(o);
+    parse(f, std::array{"--seed", "-0"});
+    CHECK_EQ(o.seed, 0u);
+    Options o2;
+    auto f2 = make_flags(o2);
+    CHECK_THROWS(parse(f2, std::array{"--lr", "-0"}), UsageError, "--lr: -0 is out of range (must be > 0)");
+}
+
+TEST_CASE(echoed_text_is_short_and_printable) {
+    // A 100 kB argument is shown as its first 80 characters; bytes that are not printable
+    // text are shown as \xNN; valid UTF-8 passes unchanged.
+    const std::string huge(100000, 'a');
+    Options o;
+    auto f = make_flags(o);
+    std::string message;
+    try {
+        std::vector<char*> argv{const_cast<char*>("prog"), const_cast<char*>("--lr"), const_cast<char*>(huge.c_str())};
+        f.parse(3, argv.data());
+    } catch (const UsageError& e) {
+        message = e.what();
+    }
+    CHECK_EQ(message, "--lr: '" + std::string(80, 'a') + "…' is not a number");
+    CHECK_EQ(quoted_text("a\x01\xff\n"), std::string("'a\\x01\\xFF\\x0A'"));
+    CHECK_EQ(quoted_text("η = ‖∇f‖"), std::string("'η = ‖∇f‖'"));
+    CHECK_EQ(quoted_text("\xE2\x80"), std::string("'\\xE2\\x80'"));   // a cut UTF-8 sequence
+}
+
+TEST_CASE(suggestions_are_close_or_absent) {
+    Options a, b, c, d;
+    auto fa = make_flags(a);
+    CHECK_THROWS(parse(fa, std::array{"--h"}), UsageError, "unknown flag --h (did you mean --help?)");
+    auto fb = make_flags(b);
+    CHECK_THROWS(parse(fb, std::array{"--e", "1"}), UsageError, "(did you mean --epochs?)");
+    auto fc = make_flags(c);
+    CHECK_THROWS(parse(fc, std::array{"--zz", "1"}), UsageError, "unknown flag --zz (see --help)");
+    auto fd = make_flags(d);
+    CHECK_THROWS(parse(fd, std::array{"--sed", "1"}), UsageError, "(did you mean --seed?)");
+}
+
+TEST_CASE(command_line_is_recorded_as_a_shell_would_read_it) {
+    Options o;
+    auto f = make_flags(o);
+    parse(f, std::array{"--out", "it's mine", "--lr=0.5", "--method", "seed"});
+    CHECK_EQ(f.command_line(), std::string("prog --out 'it'\\''s mine' --lr=0.5 --method seed"));
 }
 
 TEST_CASE(structural_errors_are_reported) {
@@ -159,4 +210,10 @@ TEST_CASE(run_maps_errors_to_exit_statuses) {
     auto f5 = make_flags(o5);
     std::vector<char*> bad{const_cast<char*>("prog"), const_cast<char*>("--nope")};
     CHECK_EQ(cli::run(f5, 2, bad.data(), [] { return 0; }), 2);
+    Options o6;
+    auto f6 = make_flags(o6);
+    CHECK_EQ(cli::run(f6, 1, argv.data(), []() -> int { throw Interrupted(2, "SIGINT"); }), 130);
+    Options o7;
+    auto f7 = make_flags(o7);
+    CHECK_EQ(cli::run(f7, 1, argv.data(), []() -> int { throw Interrupted(15, "SIGTERM"); }), 143);
 }

@@ -55,3 +55,22 @@ TEST_CASE(timer_measures_elapsed_time) {
     CHECK(x > 0);
     CHECK_LE(s, t.seconds());   // monotone
 }
+
+TEST_CASE(one_format_per_kind_of_number) {
+    CHECK_EQ(table::fixed(0.044873, 4), std::string("0.0449"));
+    CHECK_EQ(table::sig(2.3456e-31), std::string("2.35e-31"));
+    CHECK_EQ(table::sci(0.000123, 2), std::string("1.23e-04"));
+    CHECK_EQ(table::param(1e-4), std::string("0.0001"));
+    CHECK_EQ(table::percent(0.98114), std::string("98.11 %"));
+    CHECK_EQ(table::percent(0.5, 1), std::string("50.0 %"));
+    CHECK_EQ(table::change(0.0012), std::string("+0.1 %"));
+    CHECK_EQ(table::change(-0.25), std::string("-25.0 %"));
+    CHECK_EQ(table::seconds(12.34), std::string("12.3 s"));
+    CHECK_EQ(table::seconds(0.171), std::string("0.17 s"));
+    CHECK_EQ(table::seconds(0.042), std::string("42.0 ms"));
+    CHECK_EQ(table::seconds(0.0042), std::string("4.20 ms"));
+    for (double bad : {NAN, INFINITY})
+        for (const std::string& s : {table::fixed(bad, 2), table::sig(bad), table::sci(bad), table::percent(bad),
+                                     table::change(bad), table::seconds(bad)})
+            CHECK_EQ(s, std::string("—"));
+}
