@@ -35,7 +35,10 @@ run: configure
 
 test: configure
 	cmake --build $(BUILD) -j $(JOBS)
+	@sh tests/tree_state.sh > $(BUILD)/tree_before.txt
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
+	@sh tests/tree_state.sh | diff $(BUILD)/tree_before.txt - > /dev/null \
+	  || { echo "make test: the tests left files in the source tree:"; sh tests/tree_state.sh | diff $(BUILD)/tree_before.txt - | grep '^>'; exit 1; }
 
 bench: configure
 	cmake --build $(BUILD) -j $(JOBS) --target bench
