@@ -21,7 +21,7 @@ start_all=$(now)
 for n in "$@"; do
     if [ "$n" = 4 ] && ! [ -f "$top/datasets/mnist/t10k-labels-idx1-ubyte" ]; then
         if ! sh "$top/datasets/fetch_mnist.sh" > /dev/null 2>&1; then
-            echo "== chapter 4 skipped: no MNIST data in datasets/mnist/ (get it with \`make mnist\`, e.g. MNIST_MIRROR=../shared/datasets/mnist make mnist)"
+            echo "== chapter 4 skipped: no MNIST data in datasets/mnist/ (get it with \`make mnist\`; without network, MNIST_MIRROR=/folder/with/the/gz/files make mnist)"
             timing="$timing| 4 | skipped: no MNIST data (\`make mnist\`) |\n"
             continue
         fi

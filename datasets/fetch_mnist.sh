@@ -16,8 +16,8 @@ mirrors="https://ossci-datasets.s3.amazonaws.com/mnist https://storage.googleapi
 
 fail() {
     echo "make mnist: $1" >&2
-    echo "make mnist: to get the data, set MNIST_MIRROR to a folder or URL holding the four .gz files," >&2
-    echo "            e.g.  MNIST_MIRROR=../shared/datasets/mnist make mnist" >&2
+    echo "make mnist: with no network, copy the four .gz files (e.g. train-images-idx3-ubyte.gz) into a folder" >&2
+    echo "            of your own and run  MNIST_MIRROR=/that/folder make mnist  (a URL of a folder works too)" >&2
     rm -f "$dest"/*.part
     rmdir "$dest" 2>/dev/null   # only if empty
     exit 1
