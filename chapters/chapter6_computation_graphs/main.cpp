@@ -80,8 +80,9 @@ void save_summary(const Output& out, const std::string& command) {
                         "# Chapter 6 — Computation graphs and reverse-mode automatic differentiation\n\n"
                         "Sources: 002 (slides \"Computation graph\", \"Quizzes\", slide 12), 003 (back-propagation as "
                         "reverse-mode automatic differentiation), 000 §1 and §3 (the networks of chapters 1 and 2).\n\n"
-                        "Produced by `" + command + "`.\n\n" +
-                            out.headlines.markdown() + "\n" + out.body);
+                        "Produced by `" + command + "`.\n\n" + out.headlines.markdown() +
+                            "\nA difference of two lists a, b is max_i |a_i − b_i| / max_i |b_i|: tiny entries of a "
+                            "gradient are judged against its scale. Timings are processor seconds.\n\n" + out.body);
 }
 
 // The command line as typed, for summary.md.
@@ -151,9 +152,9 @@ void network_002(const Options& o, const Point002& p, Output& out) {
                 "002's network as a computation graph");
 
     const double diff = scaled_difference(flatten(parameter_gradients(n)), flatten(backprop_002(p.net, p.x, p.c)));
-    out.headlines.add({"002 network at the seeded point: L (" + setting + ")", csv::num(L), "—"});
-    out.headlines.add({"graph vs hand-derived back-propagation of 002's network (largest difference / largest entry)",
-                       e2(diff), "back-propagation is reverse-mode automatic differentiation (003)"});
+    out.headlines.add({"002 network at the seed: L (" + setting + ")", csv::num(L), "—"});
+    out.headlines.add({"002 network: graph vs hand-derived back-propagation",
+                       e2(diff), "back-propagation = reverse mode (003)"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,9 +176,9 @@ void quiz_section(const Options& o, const Point002& p, Output& out) {
                          t.markdown() +
                          "\nSlide 12: ∂E_H/∂w_i = (1/N) Σ_n (ŷ_n − y_n) x_ni against central differences of E_H "
                          "(N = 50, d = 3): " + e2(slide12) + ".\n");
-    out.headlines.add({"002 quizzes: Jacobians by the graph vs closed form / differences vs closed form",
+    out.headlines.add({"002 quiz Jacobians vs closed form: graph / differences",
                        e2(worst_graph) + " / " + e2(worst_fd), "asked, not answered (002, Quizzes)"});
-    out.headlines.add({"002 slide 12: (1/N) Σ (ŷ − y) x vs central differences", e2(slide12), "\"it can be shown\" (002)"});
+    out.headlines.add({"002 slide 12: (1/N) Σ (ŷ − y) x vs differences", e2(slide12), "\"it can be shown\" (002)"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,7 +186,7 @@ void quiz_section(const Options& o, const Point002& p, Output& out) {
 
 void networks_000(const Options& o, const Matrix& Y1, const Matrix& Z1, Output& out) {
     const Check000s1 s1 = check_000_s1(Y1, Z1, o.seed);
-    out.headlines.add({"000 §1 sigmoid layer (6 samples): graph vs central differences", e2(s1.graph_vs_fd), "—"});
+    out.headlines.add({"000 §1 layer, 6 samples: graph vs differences", e2(s1.graph_vs_fd), "—"});
 
     const Problem000s3 p = problem_000_s3(o.seed);
     const auto full = gradient_000_s3(p, false), fixed = gradient_000_s3(p, true), numeric = fd_gradient_000_s3(p);
@@ -197,12 +198,12 @@ void networks_000(const Options& o, const Matrix& Y1, const Matrix& Z1, Output& 
     }
     t.add(a);
     t.add(b);
-    out.headlines.add({"000 §3 network: graph vs central differences, worst block", e2(scaled_difference(full, numeric)),
+    out.headlines.add({"000 §3 network: graph vs differences", e2(scaled_difference(full, numeric)),
                        "—"});
-    out.headlines.add({"000 §3's printed gradient (h0, H0 fixed) vs differences: W1 / W2 row 1",
+    out.headlines.add({"000 §3's printed gradient vs differences: W1 / W2 row 1",
                        pct(block_difference(fixed, numeric, blocks_000_s3()[0])) + " / " +
                            pct(block_difference(fixed, numeric, blocks_000_s3()[1])),
-                       "h0 and H0 treated as constants (000 §3)"});
+                       "h0, H0 held fixed (000 §3)"});
 
     Graph000s3 n = graph_000_s3(p.w, p.Y, p.Z);
     backward(n.g, n.f);
@@ -265,13 +266,13 @@ void cost_experiment(const Options& o, Output& out, Progress& progress) {
                          "for n ≥ 1000: graph " + table::fmt("%.2f", slope_ad) + ", differences " +
                          table::fmt("%.2f", slope_fd) + ".\n\n" + t.markdown());
     save_figure(out, "cost.svg", plot::to_svg(p), "Seconds per gradient against the number of parameters");
-    out.headlines.add({"one gradient at n = " + std::to_string(last.parameters) + ": graph / central differences",
+    out.headlines.add({"one gradient, n = " + std::to_string(last.parameters) + ": graph / differences",
                        e2(last.ad_seconds) + " s / " + e2(last.fd_seconds) + " s" +
-                           (last.fd_timed < last.parameters ? " (scaled from " + std::to_string(last.fd_timed) + " parameters)" : ""),
-                       "differences cost 2n forward passes"});
-    out.headlines.add({"slope of log time vs log n (n ≥ 1000): graph / differences",
+                           (last.fd_timed < last.parameters ? " (from " + std::to_string(last.fd_timed) + " parameters)" : ""),
+                       "differences: 2n forward passes"});
+    out.headlines.add({"slope of log time vs log n, n ≥ 1000: graph / differences",
                        table::fmt("%.2f", slope_ad) + " / " + table::fmt("%.2f", slope_fd), "1 / 2 expected"});
-    out.headlines.add({"differences vs graph on the differenced parameters, worst", e2(worst), "—"});
+    out.headlines.add({"cost study: differences vs graph, worst", e2(worst), "—"});
 }
 
 // ---------------------------------------------------------------------------------------------
