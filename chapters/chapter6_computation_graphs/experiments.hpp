@@ -183,7 +183,8 @@ inline Check000s1 check_000_s1(const Matrix& Y, const Matrix& Z, std::uint64_t s
 // N(0, 0.5²) (chapter 2's start).
 struct Problem000s3 {
     Weights000s3 w;
-    Matrix Y{6, 20}, Z{3, 20};
+    Matrix Y{6, 20};   // the inputs y, one sample per column
+    Matrix Z{3, 20};   // the targets z
 };
 
 inline Problem000s3 problem_000_s3(std::uint64_t seed) {
