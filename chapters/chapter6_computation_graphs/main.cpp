@@ -33,6 +33,7 @@
 #include "common/files.hpp"
 #include "common/plot.hpp"
 #include "common/progress.hpp"
+#include "common/summary.hpp"
 #include "common/table.hpp"
 
 namespace {
@@ -51,48 +52,53 @@ struct Options {
     std::string dump_gradient;
 };
 
-std::string g3(double x) { return table::fmt("%.3g", x); }
-std::string e2(double x) { return table::fmt("%.1e", x); }
-std::string pct(double x) { return table::fmt("%.1f %%", 100 * x); }
+std::string e2(double x) { return table::sci(x, 1); }
+std::string pct(double x) { return table::percent(x, 1); }
 
 // ---------------------------------------------------------------------------------------------
-// Output. Every file of a run is written by these four functions, into one folder.
+// Output. Every file of a run is written by these four functions, into one staging folder
+// (files::ResultFolder), published as a whole at the end.
 
 struct Output {
     fs::path dir;
-    table::Text headlines{"quantity", "ours", "documents"};
-    std::string body;     // summary.md below the headline table
+    summary::Summary summary;
     std::string stdout_text;
 };
 
 void save_csv(const Output& out, const std::string& file, const csv::Writer& w) { w.save(out.dir / file); }
 
-// An SVG figure, and its embedding in summary.md.
+// An SVG figure, and its place in summary.md.
 void save_figure(Output& out, const std::string& file, const std::string& svg, const std::string& caption) {
     plot::save(out.dir / file, svg);
-    out.body += "![" + caption + "](" + file + ")\n\n";
+    out.summary.figures.push_back({file, caption});
 }
 
-void add_section(Output& out, const std::string& markdown) { out.body += markdown + "\n"; }
-
-void save_summary(const Output& out, const std::string& command) {
-    files::write_atomic(out.dir / "summary.md",
-                        "# Chapter 6 — Computation graphs and reverse-mode automatic differentiation\n\n"
-                        "Sources: 002 (slides \"Computation graph\", \"Quizzes\", slide 12), 003 (back-propagation as "
-                        "reverse-mode automatic differentiation), 000 §1 and §3 (the networks of chapters 1 and 2).\n\n"
-                        "Produced by `" + command + "`.\n\n" + out.headlines.markdown() +
-                            "\nA difference of two lists a, b is max_i |a_i − b_i| / max_i |b_i|: tiny entries of a "
-                            "gradient are judged against its scale. Timings are processor seconds.\n\n" + out.body);
-}
-
-// The command line as typed, for summary.md.
-std::string command_line(int argc, char** argv) {
-    std::string s = "chapter6";
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        s += a.find_first_of(" \t'\"") == std::string::npos ? " " + a : " '" + a + "'";
+// A section of summary.md: markdown that starts with "## heading" opens one, other text is added
+// to the last one.
+void add_section(Output& out, const std::string& markdown) {
+    if (markdown.rfind("## ", 0) == 0 || out.summary.sections.empty()) {
+        const std::size_t eol = markdown.find('\n');
+        const bool titled = markdown.rfind("## ", 0) == 0;
+        out.summary.sections.push_back({titled ? markdown.substr(3, eol - 3) : "Notes",
+                                        titled && eol != std::string::npos ? markdown.substr(eol + 1) : markdown});
+    } else {
+        out.summary.sections.back().markdown += "\n" + markdown;
     }
-    return s;
+}
+
+void save_summary(Output& out, const std::string& command) {
+    summary::Summary& s = out.summary;
+    s.title = "Chapter 6 — Computation graphs and reverse-mode automatic differentiation";
+    s.sources = "002 (slides \"Computation graph\", \"Quizzes\", slide 12), 003 (back-propagation as reverse-mode "
+                "automatic differentiation), 000 §1 and §3 (the networks of chapters 1 and 2)";
+    s.headline_notes = "A difference of two lists a, b is max_i |a_i − b_i| / max_i |b_i|: tiny entries of a gradient "
+                       "are judged against its scale. Timings are processor seconds.";
+    for (auto& sec : s.sections) {   // the builder puts the blank lines between parts
+        sec.markdown.erase(0, sec.markdown.find_first_not_of('\n'));
+        sec.markdown.erase(sec.markdown.find_last_not_of('\n') + 1);
+    }
+    s.command = command;
+    summary::save(out.dir / "summary.md", s);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,8 +158,8 @@ void network_002(const Options& o, const Point002& p, Output& out) {
                 "002's network as a computation graph");
 
     const double diff = scaled_difference(flatten(parameter_gradients(n)), flatten(backprop_002(p.net, p.x, p.c)));
-    out.headlines.add({"002 network at the seed: L (" + setting + ")", csv::num(L), "—"});
-    out.headlines.add({"002 network: graph vs hand-derived back-propagation",
+    out.summary.headline.add({"002 network at the seed: L (" + setting + ")", csv::num(L), "—"});
+    out.summary.headline.add({"002 network: graph vs hand-derived back-propagation",
                        e2(diff), "back-propagation = reverse mode (003)"});
 }
 
@@ -176,9 +182,9 @@ void quiz_section(const Options& o, const Point002& p, Output& out) {
                          t.markdown() +
                          "\nSlide 12: ∂E_H/∂w_i = (1/N) Σ_n (ŷ_n − y_n) x_ni against central differences of E_H "
                          "(N = 50, d = 3): " + e2(slide12) + ".\n");
-    out.headlines.add({"002 quiz Jacobians vs closed form: graph / differences",
+    out.summary.headline.add({"002 quiz Jacobians vs closed form: graph / differences",
                        e2(worst_graph) + " / " + e2(worst_fd), "asked, not answered (002, Quizzes)"});
-    out.headlines.add({"002 slide 12: (1/N) Σ (ŷ − y) x vs differences", e2(slide12), "\"it can be shown\" (002)"});
+    out.summary.headline.add({"002 slide 12: (1/N) Σ (ŷ − y) x vs differences", e2(slide12), "\"it can be shown\" (002)"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,7 +192,7 @@ void quiz_section(const Options& o, const Point002& p, Output& out) {
 
 void networks_000(const Options& o, const Matrix& Y1, const Matrix& Z1, Output& out) {
     const Check000s1 s1 = check_000_s1(Y1, Z1, o.seed);
-    out.headlines.add({"000 §1 layer, 6 samples: graph vs differences", e2(s1.graph_vs_fd), "—"});
+    out.summary.headline.add({"000 §1 layer, 6 samples: graph vs differences", e2(s1.graph_vs_fd), "—"});
 
     const Problem000s3 p = problem_000_s3(o.seed);
     const auto full = gradient_000_s3(p, false), fixed = gradient_000_s3(p, true), numeric = fd_gradient_000_s3(p);
@@ -198,9 +204,9 @@ void networks_000(const Options& o, const Matrix& Y1, const Matrix& Z1, Output& 
     }
     t.add(a);
     t.add(b);
-    out.headlines.add({"000 §3 network: graph vs differences", e2(scaled_difference(full, numeric)),
+    out.summary.headline.add({"000 §3 network: graph vs differences", e2(scaled_difference(full, numeric)),
                        "—"});
-    out.headlines.add({"000 §3's printed gradient vs differences: W1 / W2 row 1",
+    out.summary.headline.add({"000 §3's printed gradient vs differences: W1 / W2 row 1",
                        pct(block_difference(fixed, numeric, blocks_000_s3()[0])) + " / " +
                            pct(block_difference(fixed, numeric, blocks_000_s3()[1])),
                        "h0, H0 held fixed (000 §3)"});
@@ -261,18 +267,18 @@ void cost_experiment(const Options& o, Output& out, Progress& progress) {
     p.series.push_back({"∝ n (through the last point)", {n.front(), nl}, {last.ad_seconds * n.front() / nl, last.ad_seconds}, false, true, true, "#bbbbbb"});
     add_section(out, "## 4. Why reverse mode\n\n002's network with d = M inputs, M hidden units, K = 3 classes and a "
                      "batch of 16; n = (M + 1)(M + 3). Differences were timed on as many parameters as fit in " +
-                         g3(kFdSeconds) + " s (in a seeded random order) and scaled to all n — each parameter costs the "
+                         table::sig(kFdSeconds) + " s (in a seeded random order) and scaled to all n — each parameter costs the "
                          "same two forward passes; \"all\" means nothing was scaled. Slopes of log time against log n "
                          "for n ≥ 1000: graph " + table::fmt("%.2f", slope_ad) + ", differences " +
                          table::fmt("%.2f", slope_fd) + ".\n\n" + t.markdown());
     save_figure(out, "cost.svg", plot::to_svg(p), "Seconds per gradient against the number of parameters");
-    out.headlines.add({"one gradient, n = " + std::to_string(last.parameters) + ": graph / differences",
+    out.summary.headline.add({"one gradient, n = " + std::to_string(last.parameters) + ": graph / differences",
                        e2(last.ad_seconds) + " s / " + e2(last.fd_seconds) + " s" +
                            (last.fd_timed < last.parameters ? " (from " + std::to_string(last.fd_timed) + " parameters)" : ""),
                        "differences: 2n forward passes"});
-    out.headlines.add({"slope of log time vs log n, n ≥ 1000: graph / differences",
+    out.summary.headline.add({"slope of log time vs log n, n ≥ 1000: graph / differences",
                        table::fmt("%.2f", slope_ad) + " / " + table::fmt("%.2f", slope_fd), "1 / 2 expected"});
-    out.headlines.add({"cost study: differences vs graph, worst", e2(worst), "—"});
+    out.summary.headline.add({"cost study: differences vs graph, worst", e2(worst), "—"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -378,7 +384,7 @@ void training_experiment(const Options& o, Output& out, Progress& progress) {
         accuracy_text = "every η diverged (" + diverged + ")";
         add_section(out, "Every learning rate diverged (" + diverged + "): no model to test, no decision regions.\n");
     }
-    out.headlines.add({std::to_string(K) + " spirals, M = " + std::to_string(M) + ": test accuracy", accuracy_text, "—"});
+    out.summary.headline.add({std::to_string(K) + " spirals, M = " + std::to_string(M) + ": test accuracy", accuracy_text, "—"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,10 +450,11 @@ void load_000_s1(Matrix& Y, Matrix& Z) {
 int run(const Options& o, const std::string& command) {
     Matrix Y1, Z1;
     load_000_s1(Y1, Z1);   // before anything is written: a data error leaves no file
-    files::prepare_output_dir(o.out);
+    files::ResultFolder folder(o.out);
     Timer timer;
     Output out;
-    out.dir = o.out;
+    out.summary.headline = table::Text({"quantity", "ours", "documents"});
+    out.dir = folder.path();
     std::size_t widths = 0;
     for (int M = 2; M <= o.max_width; M *= 2) ++widths;
     Progress progress("chapter6", widths + o.etas.size());
@@ -461,7 +468,8 @@ int run(const Options& o, const std::string& command) {
     progress.finish();
 
     save_summary(out, command);
-    std::cout << out.stdout_text << out.headlines.aligned();
+    folder.publish();
+    std::cout << out.stdout_text << out.summary.headline.aligned();
     std::cerr << "chapter6: wrote " << o.out << " in " << table::fmt("%.1f", timer.seconds()) << " s\n";
     return 0;
 }
@@ -488,6 +496,6 @@ int main(int argc, char** argv) {
               "nothing else");
     return cli::run(flags, argc, argv, [&] {
         if (!o.dump_gradient.empty()) return dump_gradient(o);
-        return run(o, command_line(argc, argv));
+        return run(o, flags.command_line());
     });
 }
