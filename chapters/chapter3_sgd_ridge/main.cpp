@@ -272,7 +272,7 @@ std::string sgd_against_closed_form_notes() {
     return "A negative difference means SGD scores better on the test set than the exact minimiser of its "
            "training loss: it stopped before reaching that minimum along the flattest directions of the design, "
            "and stopping early regularises much as Ridge does. A difference near zero means SGD reached the "
-           "closed-form answer.";
+           "closed-form answer; a positive one, that it is still on its way there.";
 }
 
 std::string diverged_text(const Report& report) {
