@@ -15,7 +15,6 @@
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
-#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -75,12 +74,12 @@ struct Report {
     std::vector<std::string> diverged;         // "SGD OLS grid, η = 0.1, M = 10: diverged at epoch 3"
 };
 
+// One CSV file: a header of `columns`, then cells(r) for every row r.
 template <class Row, class Cells>
 void write_csv(const fs::path& path, const std::vector<std::string>& columns, const std::vector<Row>& rows,
-               Cells cells, const std::function<bool(const Row&)>& keep = nullptr) {
+               Cells cells) {
     csv::Writer w(columns);
-    for (const Row& r : rows)
-        if (!keep || keep(r)) w.row(cells(r));
+    for (const Row& r : rows) w.row(cells(r));
     w.save(path);
 }
 
@@ -125,8 +124,10 @@ std::string kappa_text(double kappa) { return ill_conditioned(kappa) ? "ill-cond
 
 // κ of every centred training design: where OLS, and the report's normal equations, can be trusted.
 void condition_numbers(const std::vector<ClosedFormFit>& fits, const Config& c, Report& report) {
-    write_csv<ClosedFormFit>(report.dir / "condition_numbers.csv", condition_columns(), fits, condition_cells,
-                             [](const ClosedFormFit& f) { return f.lambda == 0; });
+    std::vector<ClosedFormFit> designs;   // one per design: its OLS fit carries its κ
+    for (const auto& f : fits)
+        if (f.lambda == 0) designs.push_back(f);
+    write_csv(report.dir / "condition_numbers.csv", condition_columns(), designs, condition_cells);
     table::Text t({"degree", "total: columns", "total: κ", "tensor: columns", "tensor: κ"});
     for (int p = 1; p <= c.max_degree; ++p) {
         double k_total = NAN, k_tensor = NAN;
