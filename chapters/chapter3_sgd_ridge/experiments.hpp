@@ -1,22 +1,23 @@
-// experiments.hpp — the four experiments of chapter 3 (001, Methods and Results, Franke part),
-// shared by the program (main.cpp writes their results) and the benchmark (bench.cpp times them).
+// experiments.hpp — the computations behind chapter 3's figures and tables (001, Methods and
+// Results, Franke part), shared by the program (main.cpp writes and draws them) and the
+// benchmark (bench.cpp times them). Nothing here writes a file.
 //
-//   1. closed_form_sweep   OLS and Ridge by QR against polynomial degree, both bases
-//   2. sgd_ols_grid        SGD for OLS: η × batch size × (constant | decaying η)
-//   3. sgd_ridge_grid      SGD for Ridge: η × λ, batch size 10
-//   4. momentum_curves     training loss against epoch, plain SGD against momentum
-// Every fitted model is scored on the test set and on bootstrap resamples of it (regression.hpp).
+//   closed_form_fits   OLS and Ridge by QR against polynomial degree, both bases, with κ
+//   sgd_ols_grid       SGD for OLS: η × batch size × (constant | decaying η)   (001, Fig. 3)
+//   sgd_ridge_grid     SGD for Ridge: η × λ, batch size 10                     (001, Fig. 4)
+//   momentum_curves    training loss against epoch, plain SGD against momentum
+// Every fitted model is scored on the test set and on bootstrap resamples of it (regression.hpp);
+// the CSV layouts of these results are at the end.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "chapters/chapter3_sgd_ridge/franke.hpp"
+#include "chapters/chapter3_sgd_ridge/design.hpp"
 #include "chapters/chapter3_sgd_ridge/least_squares.hpp"
 #include "chapters/chapter3_sgd_ridge/matrix.hpp"
 #include "chapters/chapter3_sgd_ridge/regression.hpp"
@@ -39,8 +40,8 @@ struct Config {
     int grid_points = 7;                 // η and λ geometric in [1e-4, 0.1] (001, Methods)
     std::vector<int> batch_sizes = {10, 50, 100, 0};    // 0: the whole training set
     int ridge_batch_size = 10;           // the Ridge grid's batch size (001, Methods)
-    double omega = 0.9;                  // momentum of experiment 4
-    double momentum_eta = 1e-3;          // η of experiment 4
+    double omega = 0.9;                  // momentum ω of the momentum curves
+    double momentum_eta = 1e-3;          // η of the momentum curves
     int bootstrap = 100;                 // resamples of the test set (001, Methods)
     double sigma = 0.2;                  // noise of the data (shared recipe; noise floor σ²)
 };
@@ -50,116 +51,128 @@ constexpr std::uint64_t kSgdStream = 1, kBootstrapStream = 2;
 
 inline Basis parse_basis(const std::string& name) { return name == "tensor" ? Basis::tensor : Basis::total; }
 
-// lo, …, hi with a constant ratio (count ≥ 2).
-inline Vector geometric(double lo, double hi, int count) {
+// The number of columns of a basis of degree p (the constant left out).
+inline std::size_t column_count(Basis b, int p) { return monomials(b, p).size(); }
+
+// lo, …, hi with a constant ratio (count ≥ 2): the report's "geometrically spaced" η and λ.
+inline Vector geometric_grid(double lo, double hi, int count) {
     Vector v(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i)
         v[static_cast<std::size_t>(i)] = lo * std::pow(hi / lo, static_cast<double>(i) / (count - 1));
     return v;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Scoring a fitted β
+// 001, Methods: η and λ geometric in [1e-4, 0.1].
+inline Vector eta_grid(const Config& c) { return geometric_grid(1e-4, 0.1, c.grid_points); }
+inline Vector lambda_grid(const Config& c) { return geometric_grid(1e-4, 0.1, c.grid_points); }
 
-struct Fit {
+// ---------------------------------------------------------------------------------------------
+// The scores of a fitted β
+
+struct FitScores {
     double train_mse = NAN, test_mse = NAN, test_r2 = NAN;   // NaN: no answer (diverged, meaningless)
     BootstrapScores boot{{NAN, NAN}, {NAN, NAN}};
 };
 
-inline Fit score(const Problem& P, const Vector& beta, const Config& c) {
-    Fit f;
-    const Vector train_hat = matvec(P.X_train, beta), test_hat = matvec(P.X_test, beta);
-    f.train_mse = mse(P.z_train, train_hat);
-    f.test_mse = mse(P.z_test, test_hat);
-    f.test_r2 = r2(P.z_test, test_hat);
-    f.boot = bootstrap_scores(P.z_test, test_hat, static_cast<std::size_t>(c.bootstrap),
+inline FitScores score_fit(const Design& design, const Vector& beta, const Config& c) {
+    FitScores f;
+    const Vector train_hat = matvec(design.X_train, beta), test_hat = matvec(design.X_test, beta);
+    f.train_mse = mse(design.z_train, train_hat);
+    f.test_mse = mse(design.z_test, test_hat);
+    f.test_r2 = r2(design.z_test, test_hat);
+    f.boot = bootstrap_scores(design.z_test, test_hat, static_cast<std::size_t>(c.bootstrap),
                               Rng::stream(c.seed, kBootstrapStream));
     return f;
 }
 
 // The realised noise floor: the test MSE and R² of the Franke function itself, the perfect model.
-inline Fit true_function_fit(const FrankeData& d, const Config& c) {
+inline FitScores franke_itself_scores(const FrankeData& d, const Config& c) {
     Vector z, f;
     for (std::size_t i : d.test) {
         z.push_back(d.z[i]);
         f.push_back(franke(d.x[i], d.y[i]));
     }
-    Fit fit;
-    fit.test_mse = mse(z, f);
-    fit.test_r2 = r2(z, f);
-    fit.boot = bootstrap_scores(z, f, static_cast<std::size_t>(c.bootstrap),
-                                Rng::stream(c.seed, kBootstrapStream));
-    return fit;
+    FitScores s;
+    s.test_mse = mse(z, f);
+    s.test_r2 = r2(z, f);
+    s.boot = bootstrap_scores(z, f, static_cast<std::size_t>(c.bootstrap), Rng::stream(c.seed, kBootstrapStream));
+    return s;
 }
 
 // ---------------------------------------------------------------------------------------------
-// 1. Closed form against degree
+// Closed form against degree
 
-struct ClosedFormRow {
+struct ClosedFormFit {
     Basis basis;
     int degree;
-    double lambda;   // 0: OLS
-    double kappa;    // κ of the (centred) training design
-    Fit fit;         // left NaN for OLS on an ill-conditioned design
+    double lambda;      // 0: OLS
+    double kappa;       // κ of the (centred) training design
+    FitScores scores;   // left NaN for OLS on an ill-conditioned design
 };
 
-inline std::vector<ClosedFormRow> closed_form_sweep(const FrankeData& d, const Config& c) {
-    std::vector<ClosedFormRow> rows;
+// 0 (OLS), then the --lambdas values.
+inline Vector closed_form_lambdas(const Config& c) {
+    Vector lambdas = {0.0};
+    lambdas.insert(lambdas.end(), c.lambdas.begin(), c.lambdas.end());
+    return lambdas;
+}
+
+// 001, Methods: polynomials up to p = 14, OLS and Ridge; here by QR (least_squares.hpp).
+inline std::vector<ClosedFormFit> closed_form_fits(const FrankeData& d, const Config& c) {
+    std::vector<ClosedFormFit> fits;
     Progress progress("closed form", 2 * static_cast<std::size_t>(c.max_degree));
     for (Basis basis : {Basis::total, Basis::tensor})
         for (int p = 1; p <= c.max_degree; ++p) {
-            const Problem P = make_problem(d, basis, p, false);
-            const double kappa = condition_number(P.X_train);
-            Vector lambdas = {0.0};
-            lambdas.insert(lambdas.end(), c.lambdas.begin(), c.lambdas.end());
-            for (double lambda : lambdas) {
-                ClosedFormRow row{basis, p, lambda, kappa, {}};
+            const Design design = make_design(d, basis, p, false);
+            const double kappa = condition_number(design.X_train);
+            for (double lambda : closed_form_lambdas(c)) {
+                ClosedFormFit fit{basis, p, lambda, kappa, {}};
                 // An OLS answer on an ill-conditioned design is rounding noise: leave it out.
                 if (lambda > 0 || !ill_conditioned(kappa))
-                    row.fit = score(P, ridge(P.X_train, P.z_train, lambda).beta, c);
-                rows.push_back(row);
+                    fit.scores = score_fit(design, ridge(design.X_train, design.z_train, lambda).beta, c);
+                fits.push_back(fit);
             }
             progress.step(1, std::string(basis_name(basis)) + " p=" + std::to_string(p));
         }
-    return rows;
+    return fits;
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2 and 3. SGD grids
+// The SGD grids
 
 struct SgdRun {
     SgdOptions options;
     bool diverged = false;
     std::size_t diverged_epoch = 0, epochs_run = 0;
-    Fit fit;                         // NaN when diverged
-    Fit closed_form;                 // the QR answer for the same design and λ, scored alike
+    FitScores scores;                // NaN when diverged
+    FitScores closed_form;           // the QR answer for the same design and λ, scored alike
 };
 
 // The SGD design of the configuration.
-inline Problem sgd_problem(const FrankeData& d, const Config& c) {
-    return make_problem(d, parse_basis(c.sgd_basis), c.sgd_degree, c.scale);
+inline Design sgd_design(const FrankeData& d, const Config& c) {
+    return make_design(d, parse_basis(c.sgd_basis), c.sgd_degree, c.scale);
 }
 
 // One SGD run from β = 0, with the shuffles of stream kSgdStream (the same for every run, so runs
 // differ only in their settings), scored like every other fit.
-inline SgdRun run_sgd(const Problem& P, const SgdOptions& o, const Config& c, const Fit& closed_form) {
+inline SgdRun run_sgd(const Design& design, const SgdOptions& o, const Config& c, const FitScores& closed_form) {
     Rng rng = Rng::stream(c.seed, kSgdStream);
-    const SgdResult r = sgd(P.X_train, P.z_train, o, rng);
+    const SgdResult r = sgd(design.X_train, design.z_train, o, rng);
     SgdRun run{o, r.diverged, r.diverged_epoch, r.loss.size() - 1, {}, closed_form};
-    if (!r.diverged) run.fit = score(P, r.beta, c);
+    if (!r.diverged) run.scores = score_fit(design, r.beta, c);
     return run;
 }
 
 // The closed-form reference of an SGD run; no answer (NaN) for OLS on an ill-conditioned design.
-inline Fit closed_form_fit(const Problem& P, double lambda, const Config& c) {
-    if (lambda == 0 && ill_conditioned(condition_number(P.X_train))) return {};
-    return score(P, ridge(P.X_train, P.z_train, lambda).beta, c);
+inline FitScores closed_form_scores(const Design& design, double lambda, const Config& c) {
+    if (lambda == 0 && ill_conditioned(condition_number(design.X_train))) return {};
+    return score_fit(design, ridge(design.X_train, design.z_train, lambda).beta, c);
 }
 
-// 001, Methods: η geometric in [1e-4, 0.1] × batch sizes, with and without decay; λ = 0.
-inline std::vector<SgdRun> sgd_ols_grid(const Problem& P, const Config& c) {
-    const Vector etas = geometric(1e-4, 0.1, c.grid_points);
-    const Fit reference = closed_form_fit(P, 0, c);
+// 001, Methods and Fig. 3: η geometric in [1e-4, 0.1] × batch sizes, with and without decay; λ = 0.
+inline std::vector<SgdRun> sgd_ols_grid(const Design& design, const Config& c) {
+    const Vector etas = eta_grid(c);
+    const FitScores reference = closed_form_scores(design, 0, c);
     std::vector<SgdRun> runs;
     Progress progress("SGD OLS grid", 2 * c.batch_sizes.size() * etas.size());
     for (bool decay : {false, true})
@@ -170,83 +183,68 @@ inline std::vector<SgdRun> sgd_ols_grid(const Problem& P, const Config& c) {
                 o.batch_size = static_cast<std::size_t>(M);
                 o.epochs = static_cast<std::size_t>(c.epochs);
                 o.decay = decay;
-                runs.push_back(run_sgd(P, o, c, reference));
+                runs.push_back(run_sgd(design, o, c, reference));
                 progress.step();
             }
     return runs;
 }
 
-// 001, Methods: η × λ, both geometric in [1e-4, 0.1], batch size 10, constant η.
-inline std::vector<SgdRun> sgd_ridge_grid(const Problem& P, const Config& c) {
-    const Vector etas = geometric(1e-4, 0.1, c.grid_points);
-    const Vector lambdas = geometric(1e-4, 0.1, c.grid_points);
+// 001, Methods and Fig. 4: η × λ, both geometric in [1e-4, 0.1], batch size 10, constant η.
+inline std::vector<SgdRun> sgd_ridge_grid(const Design& design, const Config& c) {
+    const Vector etas = eta_grid(c), lambdas = lambda_grid(c);
     std::vector<SgdRun> runs;
     Progress progress("SGD Ridge grid", lambdas.size() * etas.size());
     for (double lambda : lambdas) {
-        const Fit reference = closed_form_fit(P, lambda, c);
+        const FitScores reference = closed_form_scores(design, lambda, c);
         for (double eta : etas) {
             SgdOptions o;
             o.eta = eta;
             o.batch_size = static_cast<std::size_t>(c.ridge_batch_size);
             o.epochs = static_cast<std::size_t>(c.epochs);
             o.lambda = lambda;
-            runs.push_back(run_sgd(P, o, c, reference));
+            runs.push_back(run_sgd(design, o, c, reference));
             progress.step();
         }
     }
     return runs;
 }
 
-// One CSV layout for both grids (sgd_ols_grid.csv, sgd_ridge_grid.csv). A diverged run has its
-// epoch in diverged_at_epoch and empty score cells (csv::num writes nothing for NaN).
-inline std::vector<std::string> sgd_columns() {
-    return {"lambda", "eta", "batch_size", "decay", "epochs_run", "diverged_at_epoch",
-            "train_mse", "test_mse", "test_r2", "test_mse_boot_mean", "test_mse_boot_sd",
-            "test_r2_boot_mean", "test_r2_boot_sd", "closed_form_test_mse", "closed_form_test_r2"};
-}
-
-inline std::vector<std::string> sgd_cells(const SgdRun& r) {
-    const Fit& f = r.fit;
-    return {csv::num(r.options.lambda), csv::num(r.options.eta),
-            std::to_string(r.options.batch_size), r.options.decay ? "yes" : "no",
-            std::to_string(r.epochs_run), r.diverged ? std::to_string(r.diverged_epoch) : "",
-            csv::num(f.train_mse), csv::num(f.test_mse), csv::num(f.test_r2),
-            csv::num(f.boot.mse.mean), csv::num(f.boot.mse.sd), csv::num(f.boot.r2.mean),
-            csv::num(f.boot.r2.sd), csv::num(r.closed_form.test_mse), csv::num(r.closed_form.test_r2)};
-}
-
-inline std::size_t column_of(const std::vector<std::string>& columns, const std::string& name) {
-    for (std::size_t j = 0; j < columns.size(); ++j)
-        if (columns[j] == name) return j;
-    throw std::logic_error("no column " + name);
+// "η = 0.032, λ = 0.0001, M = 10, decaying η": the settings of one run (batch size 0 shown as
+// the number of training rows it stands for).
+inline std::string run_settings(const SgdOptions& o, std::size_t n_train) {
+    std::string s = "η = " + table::sig(o.eta, 2);
+    if (o.lambda > 0) s += ", λ = " + table::sig(o.lambda, 2);
+    s += ", M = " + std::to_string(o.batch_size == 0 ? n_train : o.batch_size);
+    if (o.decay) s += ", decaying η";
+    return s;
 }
 
 // "test MSE 0.0463 ± 0.0038" (bootstrap sd) or "diverged at epoch k".
 inline std::string describe_run(const SgdRun& r) {
     if (r.diverged) return "diverged at epoch " + std::to_string(r.diverged_epoch);
-    return "test MSE " + table::fmt("%.4f", r.fit.test_mse) + " ± " + table::fmt("%.4f", r.fit.boot.mse.sd);
+    return "test MSE " + table::fixed(r.scores.test_mse, 4) + " ± " + table::fixed(r.scores.boot.mse.sd, 4);
 }
 
 // ---------------------------------------------------------------------------------------------
-// 4. Momentum against plain SGD
+// Momentum against plain SGD
 
 struct LossCurve {
     std::string id;      // short name for the CSV: plain, momentum, plain_large_eta
     std::string label;   // legend text
     SgdOptions options;
-    SgdResult result;   // result.loss: C(β) at the start and after each epoch
+    SgdResult result;    // result.loss: C(β) at the start and after each epoch
 };
 
-struct MomentumExperiment {
+struct MomentumCurves {
     double minimum_loss;             // C(β̂) of the closed-form OLS answer: the floor of every curve
     std::vector<LossCurve> curves;   // plain η, momentum (η, ω), plain η/(1 − ω)
 };
 
 // OLS, batch size 10. Momentum with ω takes steps of about η/(1 − ω) once v has built up, so the
 // third curve, plain SGD with that larger η, tells "momentum" apart from "a larger step".
-inline MomentumExperiment momentum_curves(const Problem& P, const Config& c) {
-    MomentumExperiment m;
-    m.minimum_loss = cost(P.X_train, P.z_train, ols(P.X_train, P.z_train).beta, 0);
+inline MomentumCurves momentum_curves(const Design& design, const Config& c) {
+    MomentumCurves m;
+    m.minimum_loss = cost(design.X_train, design.z_train, ols(design.X_train, design.z_train).beta, 0);
     SgdOptions plain;
     plain.eta = c.momentum_eta;
     plain.batch_size = 10;
@@ -255,18 +253,83 @@ inline MomentumExperiment momentum_curves(const Problem& P, const Config& c) {
     momentum.omega = c.omega;
     SgdOptions larger = plain;
     larger.eta = c.momentum_eta / (1 - c.omega);
-    char eta_text[32], omega_text[32], larger_text[32];
-    std::snprintf(eta_text, sizeof eta_text, "%g", plain.eta);
-    std::snprintf(omega_text, sizeof omega_text, "%g", c.omega);
-    std::snprintf(larger_text, sizeof larger_text, "%g", larger.eta);
+    const std::string eta = table::param(plain.eta);
     const std::vector<LossCurve> runs = {
-        {"plain", std::string("plain, η = ") + eta_text, plain, {}},
-        {"momentum", std::string("momentum ω = ") + omega_text + ", η = " + eta_text, momentum, {}},
-        {"plain_large_eta", std::string("plain, η = ") + larger_text + " = η/(1−ω)", larger, {}}};
+        {"plain", "plain, η = " + eta, plain, {}},
+        {"momentum", "momentum ω = " + table::param(c.omega) + ", η = " + eta, momentum, {}},
+        {"plain_large_eta", "plain, η = " + table::param(larger.eta) + " = η/(1−ω)", larger, {}}};
     for (LossCurve curve : runs) {
         Rng rng = Rng::stream(c.seed, kSgdStream);
-        curve.result = sgd(P.X_train, P.z_train, curve.options, rng);
+        curve.result = sgd(design.X_train, design.z_train, curve.options, rng);
         m.curves.push_back(curve);
     }
     return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV layouts. csv::num writes nothing for a non-finite value, so a missing answer (a diverged
+// run, OLS on an ill-conditioned design) is an empty cell, never "nan".
+
+inline std::size_t column_of(const std::vector<std::string>& columns, const std::string& name) {
+    for (std::size_t j = 0; j < columns.size(); ++j)
+        if (columns[j] == name) return j;
+    throw std::logic_error("no column " + name);
+}
+
+// closed_form.csv: one row per closed-form fit.
+inline std::vector<std::string> closed_form_columns() {
+    return {"basis", "degree", "lambda", "train_mse", "test_mse", "test_r2"};
+}
+inline std::vector<std::string> closed_form_cells(const ClosedFormFit& f) {
+    return {basis_name(f.basis), std::to_string(f.degree), csv::num(f.lambda), csv::num(f.scores.train_mse),
+            csv::num(f.scores.test_mse), csv::num(f.scores.test_r2)};
+}
+
+// closed_form_bootstrap.csv: the bootstrap mean and spread of the same fits.
+inline std::vector<std::string> bootstrap_columns() {
+    return {"basis", "degree", "lambda", "test_mse_boot_mean", "test_mse_boot_sd", "test_r2_boot_mean",
+            "test_r2_boot_sd"};
+}
+inline std::vector<std::string> bootstrap_cells(const ClosedFormFit& f) {
+    const BootstrapScores& b = f.scores.boot;
+    return {basis_name(f.basis), std::to_string(f.degree), csv::num(f.lambda), csv::num(b.mse.mean),
+            csv::num(b.mse.sd), csv::num(b.r2.mean), csv::num(b.r2.sd)};
+}
+
+// condition_numbers.csv: κ of each design (one row per OLS fit), or "ill-conditioned".
+inline std::vector<std::string> condition_columns() {
+    return {"basis", "degree", "columns", "condition_number", "status"};
+}
+inline std::vector<std::string> condition_cells(const ClosedFormFit& f) {
+    const bool ill = ill_conditioned(f.kappa);
+    return {basis_name(f.basis), std::to_string(f.degree), std::to_string(column_count(f.basis, f.degree)),
+            ill ? "" : csv::num(f.kappa), ill ? "ill-conditioned" : "ok"};
+}
+
+// sgd_ols_grid.csv and sgd_ridge_grid.csv: one row per SGD run. A diverged run has its epoch in
+// diverged_at_epoch and empty score cells.
+inline std::vector<std::string> sgd_columns() {
+    return {"lambda", "eta", "batch_size", "decay", "epochs_run", "diverged_at_epoch",
+            "train_mse", "test_mse", "test_r2", "test_mse_boot_mean", "test_mse_boot_sd",
+            "test_r2_boot_mean", "test_r2_boot_sd", "closed_form_test_mse", "closed_form_test_r2"};
+}
+inline std::vector<std::string> sgd_cells(const SgdRun& r) {
+    const FitScores& f = r.scores;
+    return {csv::num(r.options.lambda), csv::num(r.options.eta),
+            std::to_string(r.options.batch_size), r.options.decay ? "yes" : "no",
+            std::to_string(r.epochs_run), r.diverged ? std::to_string(r.diverged_epoch) : "",
+            csv::num(f.train_mse), csv::num(f.test_mse), csv::num(f.test_r2),
+            csv::num(f.boot.mse.mean), csv::num(f.boot.mse.sd), csv::num(f.boot.r2.mean),
+            csv::num(f.boot.r2.sd), csv::num(r.closed_form.test_mse), csv::num(r.closed_form.test_r2)};
+}
+
+// momentum.csv: one row per curve and epoch. The loss of the epoch that diverged, if it
+// overflowed, is an empty cell.
+inline std::vector<std::string> momentum_columns() {
+    return {"run", "eta", "omega", "epoch", "train_loss", "excess_loss"};
+}
+inline std::vector<std::string> momentum_cells(const LossCurve& c, std::size_t epoch, double minimum_loss) {
+    const double loss = c.result.loss[epoch];
+    return {c.id, csv::num(c.options.eta), csv::num(c.options.omega), std::to_string(epoch), csv::num(loss),
+            csv::num(loss - minimum_loss)};
 }

@@ -39,7 +39,10 @@ struct SgdResult {
     std::size_t diverged_epoch = 0;   // the epoch (1-based) after which the loss blew up
 };
 
-// A loss this many times its starting value counts as exploded (the issue: "grows a millionfold").
+// A loss this many times its starting value counts as exploded. From β = 0 the starting loss is
+// the variance of z; a converging run only lowers it, while a step too large for the curvature
+// (η above 2/λ_max of the Hessian) multiplies the error along that direction by |1 − ηλ_max| > 1
+// at every step, so a millionfold growth is geometric growth that would overflow soon after.
 constexpr double kDivergenceFactor = 1e6;
 
 // 001, Methods: η(e) = η₀ / (e·d + 1) in epoch e (0-based) with d mini-batches per epoch.

@@ -1,12 +1,13 @@
-// Tests of chapter 3's program as a whole: a small run writes the files the issue names, with the
-// exact columns, the very data of the shared recipe, and no "nan" anywhere.
+// Tests of chapter 3's program as a whole: a small run writes every file the README lists, with
+// their exact columns, the very data of the shared recipe, and no "nan" anywhere; a bad
+// combination of flags is refused before anything is created.
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "chapters/chapter3_sgd_ridge/franke.hpp"
+#include "chapters/chapter3_sgd_ridge/design.hpp"
 #include "common/csv.hpp"
 #include "common/files.hpp"
 #include "testing.hpp"
@@ -56,7 +57,7 @@ TEST_CASE(data_file_has_the_recipes_points_and_split) {
     CHECK_EQ(train, 150u);
 }
 
-TEST_CASE(closed_form_file_has_one_row_per_fit_with_the_issues_columns) {
+TEST_CASE(closed_form_file_has_one_row_per_fit_with_its_columns) {
     const std::string text = files::read_all(small_run("closed_form") / "closed_form.csv");
     CHECK_EQ(first_line(text), std::string("basis,degree,lambda,train_mse,test_mse,test_r2"));
     CHECK_EQ(lines(text), 1u + 2 * 3 * 4);   // 2 bases × 3 degrees × (OLS + 3 λ)
@@ -103,4 +104,33 @@ TEST_CASE(every_output_file_is_written_and_none_shows_nan) {
     // 2 schedules × 2 batch sizes × 2 η, and 2 λ × 2 η.
     CHECK_EQ(lines(files::read_all(small_run("files") / "sgd_ols_grid.csv")), 1u + 8);
     CHECK_EQ(lines(files::read_all(small_run("files") / "sgd_ridge_grid.csv")), 1u + 4);
+}
+
+// The headline tables compare, they do not judge: the report's numbers and the noise floor stand
+// beside ours, each SGD run beside its closed form, and summary.md records the command line.
+TEST_CASE(summary_shows_comparisons_and_the_command_line) {
+    const auto dir = small_run("summary");
+    const std::string summary = files::read_all(dir / "summary.md");
+    for (const char* text : {"| noise floor σ² (a perfect model, on average) | 0.0400 |",
+                             "| Franke itself, on this test set | 0.04", "0.046, 0.63 (normal equations)",
+                             "## SGD against the closed form", "## Condition numbers of the centred training designs",
+                             "Written by `", "--grid-points 2"})
+        CHECK(summary.find(text) != std::string::npos);
+    const std::string out = files::read_all(dir.parent_path() / "stdout.txt");
+    CHECK(out.rfind("model: lowest test MSE over the grid (chosen by test score; see the note)", 0) == 0);
+    CHECK(out.find("SGD run (lowest test MSE of its grid)") != std::string::npos);
+    for (const char* word : {"target", "verdict"}) CHECK(out.find(word) == std::string::npos);
+}
+
+// Flags that contradict each other are found before the output folder, or any folder above it, is
+// created: the run leaves nothing behind.
+TEST_CASE(bad_flags_create_no_folder) {
+    const auto scratch = testing::scratch_dir("chapter3_bad_flags");
+    const auto out = scratch / "a" / "b" / "out";
+    const std::string cmd = std::string("\"") + CHAPTER3_PROGRAM + "\" --out \"" + out.string() +
+                            "\" --n 100 > /dev/null 2> \"" + (scratch / "stderr.txt").string() + "\"";
+    CHECK(std::system(cmd.c_str()) != 0);
+    CHECK(files::read_all(scratch / "stderr.txt").find("--max-degree 14 needs more than 224 training points") !=
+          std::string::npos);
+    CHECK(!std::filesystem::exists(scratch / "a"));
 }

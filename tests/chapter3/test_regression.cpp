@@ -1,5 +1,5 @@
-// Tests of chapter 3's loss, gradient and scores (regression.hpp) and of its design matrices (franke.hpp).
-#include "chapters/chapter3_sgd_ridge/franke.hpp"
+// Tests of chapter 3's loss, gradient and scores (regression.hpp) and of its design matrices (design.hpp).
+#include "chapters/chapter3_sgd_ridge/design.hpp"
 #include "chapters/chapter3_sgd_ridge/regression.hpp"
 
 #include <cmath>
@@ -17,7 +17,7 @@ namespace {
 constexpr double kGradTol = 1e-8;
 
 // A small real problem: 80 Franke points, total degree 3 (9 centred columns).
-Problem small_problem() { return make_problem(make_franke_data(80, 7), Basis::total, 3, false); }
+Design small_design() { return make_design(make_franke_data(80, 7), Basis::total, 3, false); }
 
 Vector random_vector(std::size_t k, double scale, Rng& rng) {
     Vector v(k);
@@ -25,9 +25,9 @@ Vector random_vector(std::size_t k, double scale, Rng& rng) {
     return v;
 }
 
-bool gradient_matches(const Problem& P, const Vector& beta, double lambda) {
-    const auto f = [&](const fd::Vector& b) { return cost(P.X_train, P.z_train, b, lambda); };
-    const Vector analytic = cost_gradient(P.X_train, P.z_train, beta, lambda);
+bool gradient_matches(const Design& D, const Vector& beta, double lambda) {
+    const auto f = [&](const fd::Vector& b) { return cost(D.X_train, D.z_train, b, lambda); };
+    const Vector analytic = cost_gradient(D.X_train, D.z_train, beta, lambda);
     const fd::Vector numeric = fd::gradient(f, beta);
     const fd::Report r = fd::compare(analytic, numeric);
     if (!r.passes(kGradTol)) std::fprintf(stderr, "%s", fd::mismatches(analytic, numeric, kGradTol).c_str());
@@ -38,36 +38,36 @@ bool gradient_matches(const Problem& P, const Vector& beta, double lambda) {
 // 001: ∇C = (2/n)Xᵀ(Xβ − z), at β = 0, at random β and far from the optimum (huge β, where the
 // loss is ~1e8: a linear model has no saturation, this is its extreme).
 TEST_CASE(gradient_of_ols_loss_matches_finite_differences) {
-    const Problem P = small_problem();
+    const Design D = small_design();
     Rng rng(11);
-    const std::size_t k = P.X_train.cols;
-    CHECK(gradient_matches(P, Vector(k, 0.0), 0));
-    CHECK(gradient_matches(P, random_vector(k, 1.0, rng), 0));
-    CHECK(gradient_matches(P, random_vector(k, 1e4, rng), 0));
+    const std::size_t k = D.X_train.cols;
+    CHECK(gradient_matches(D, Vector(k, 0.0), 0));
+    CHECK(gradient_matches(D, random_vector(k, 1.0, rng), 0));
+    CHECK(gradient_matches(D, random_vector(k, 1e4, rng), 0));
 }
 
 // 001: ∇C_Ridge = (2/n)Xᵀ(Xβ − z) + 2λβ, for small and large λ.
 TEST_CASE(gradient_of_ridge_loss_matches_finite_differences) {
-    const Problem P = small_problem();
+    const Design D = small_design();
     Rng rng(12);
-    const std::size_t k = P.X_train.cols;
+    const std::size_t k = D.X_train.cols;
     for (double lambda : {1e-4, 0.1, 10.0}) {
-        CHECK(gradient_matches(P, random_vector(k, 1.0, rng), lambda));
-        CHECK(gradient_matches(P, random_vector(k, 1e3, rng), lambda));
+        CHECK(gradient_matches(D, random_vector(k, 1.0, rng), lambda));
+        CHECK(gradient_matches(D, random_vector(k, 1e3, rng), lambda));
     }
 }
 
 // A mini-batch gradient is the mean of the single-row gradients (plus 2λβ once, not per row).
 TEST_CASE(batch_gradient_is_the_mean_of_row_gradients) {
-    const Problem P = small_problem();
+    const Design D = small_design();
     Rng rng(13);
-    const Vector beta = random_vector(P.X_train.cols, 1.0, rng);
+    const Vector beta = random_vector(D.X_train.cols, 1.0, rng);
     const double lambda = 0.05;
     const std::vector<std::size_t> batch = {3, 17, 42, 8, 59};
-    Vector g_batch, g_row, mean(P.X_train.cols, 0.0);
-    cost_gradient(P.X_train, P.z_train, beta, lambda, batch, g_batch);
+    Vector g_batch, g_row, mean(D.X_train.cols, 0.0);
+    cost_gradient(D.X_train, D.z_train, beta, lambda, batch, g_batch);
     for (std::size_t r : batch) {
-        cost_gradient(P.X_train, P.z_train, beta, lambda, std::span<const std::size_t>(&r, 1), g_row);
+        cost_gradient(D.X_train, D.z_train, beta, lambda, std::span<const std::size_t>(&r, 1), g_row);
         for (std::size_t t = 0; t < mean.size(); ++t) mean[t] += g_row[t] / static_cast<double>(batch.size());
     }
     for (std::size_t t = 0; t < mean.size(); ++t) CHECK_NEAR(g_batch[t], mean[t], 1e-12);
@@ -121,20 +121,20 @@ TEST_CASE(bases_have_the_expected_monomials) {
 // set is transformed with the training statistics, not its own.
 TEST_CASE(problem_is_centred_and_scaled_by_training_statistics) {
     const FrankeData d = make_franke_data(200, 3);
-    const Problem P = make_problem(d, Basis::total, 4, true);
-    const double n = static_cast<double>(P.X_train.rows);
-    for (std::size_t t = 0; t < P.X_train.cols; ++t) {
+    const Design D = make_design(d, Basis::total, 4, true);
+    const double n = static_cast<double>(D.X_train.rows);
+    for (std::size_t t = 0; t < D.X_train.cols; ++t) {
         double s = 0, ss = 0;
-        for (std::size_t r = 0; r < P.X_train.rows; ++r) {
-            s += P.X_train(r, t);
-            ss += P.X_train(r, t) * P.X_train(r, t);
+        for (std::size_t r = 0; r < D.X_train.rows; ++r) {
+            s += D.X_train(r, t);
+            ss += D.X_train(r, t) * D.X_train(r, t);
         }
         CHECK_NEAR(s / n, 0.0, 1e-13);
         CHECK_NEAR(ss / n, 1.0, 1e-12);
     }
-    CHECK_NEAR(std::accumulate(P.z_train.begin(), P.z_train.end(), 0.0), 0.0, 1e-12);
+    CHECK_NEAR(std::accumulate(D.z_train.begin(), D.z_train.end(), 0.0), 0.0, 1e-12);
     // First test row, first column (x): (x − mean) / scale with the training numbers.
     const std::size_t i = d.test[0];
-    CHECK_NEAR(P.X_test(0, 0), (d.x[i] - P.mean[0]) / P.scale[0], 1e-15);
-    CHECK_NEAR(P.z_test[0], d.z[i] - P.z_mean, 1e-15);
+    CHECK_NEAR(D.X_test(0, 0), (d.x[i] - D.mean[0]) / D.scale[0], 1e-15);
+    CHECK_NEAR(D.z_test[0], d.z[i] - D.z_mean, 1e-15);
 }

@@ -1,4 +1,4 @@
-// franke.hpp — the design matrices chapter 3 builds from the Franke data.
+// design.hpp — the design matrices chapter 3 builds from the Franke data.
 //
 // 001, Methods: 1000 points (x, y) uniform in [0, 1]², z = Franke(x, y) + 0.2·N(0, 1), 75 % for
 // training and 25 % for testing, inputs and targets centred by the training means. The function
@@ -56,7 +56,7 @@ inline Matrix design_matrix(const Vector& x, const Vector& y, const std::vector<
 }
 
 // ---------------------------------------------------------------------------------------------
-// A regression problem: centred (and optionally scaled) training and test matrices.
+// A design: centred (and optionally scaled) training and test matrices, and centred targets.
 //
 // Column t becomes (X_t − mean_t) / scale_t with the training mean and, when scaling is on, the
 // training standard deviation (else scale 1); z becomes z − z̄_train. A model then predicts
@@ -65,7 +65,7 @@ inline Matrix design_matrix(const Vector& x, const Vector& y, const std::vector<
 // and a Ridge penalty λ‖β'‖² = λ Σ scale_t² β_t² penalises the original coefficients unevenly:
 // Ridge on a scaled design is a different model (OLS is not: its predictions do not change).
 
-struct Problem {
+struct Design {
     std::vector<Monomial> terms;
     Matrix X_train, X_test;   // n_train×k, n_test×k, centred (and scaled)
     Vector z_train, z_test;   // centred by the training mean
@@ -73,38 +73,45 @@ struct Problem {
     double z_mean = 0;        // z̄_train, added back to predict z itself
 };
 
-inline Problem make_problem(const FrankeData& d, Basis basis, int degree, bool scale_columns) {
-    Problem P;
-    P.terms = monomials(basis, degree);
-    const Matrix X = design_matrix(d.x, d.y, P.terms);
-    P.X_train = select_rows(X, d.train);
-    P.X_test = select_rows(X, d.test);
-    P.z_train = select(d.z, d.train);
-    P.z_test = select(d.z, d.test);
-
-    const std::size_t k = P.terms.size(), n = P.X_train.rows;
-    P.mean.assign(k, 0.0);
-    P.scale.assign(k, 1.0);
+// The training mean of every column and, when scaling is on, its training standard deviation
+// (1 for a constant column, and for every column when scaling is off).
+inline void column_statistics(const Matrix& X_train, bool scale_columns, Vector& mean, Vector& scale) {
+    const std::size_t k = X_train.cols, n = X_train.rows;
+    mean.assign(k, 0.0);
+    scale.assign(k, 1.0);
     for (std::size_t t = 0; t < k; ++t) {
         double sum = 0;
-        for (std::size_t r = 0; r < n; ++r) sum += P.X_train(r, t);
-        P.mean[t] = sum / static_cast<double>(n);
-        if (scale_columns) {
-            double ss = 0;
-            for (std::size_t r = 0; r < n; ++r)
-                ss += (P.X_train(r, t) - P.mean[t]) * (P.X_train(r, t) - P.mean[t]);
-            const double sd = std::sqrt(ss / static_cast<double>(n));
-            P.scale[t] = sd > 0 ? sd : 1.0;
-        }
+        for (std::size_t r = 0; r < n; ++r) sum += X_train(r, t);
+        mean[t] = sum / static_cast<double>(n);
+        if (!scale_columns) continue;
+        double ss = 0;
+        for (std::size_t r = 0; r < n; ++r) ss += (X_train(r, t) - mean[t]) * (X_train(r, t) - mean[t]);
+        const double sd = std::sqrt(ss / static_cast<double>(n));
+        scale[t] = sd > 0 ? sd : 1.0;
     }
-    for (Matrix* M : {&P.X_train, &P.X_test})
-        for (std::size_t r = 0; r < M->rows; ++r)
-            for (std::size_t t = 0; t < k; ++t) (*M)(r, t) = ((*M)(r, t) - P.mean[t]) / P.scale[t];
+}
 
+inline Design make_design(const FrankeData& d, Basis basis, int degree, bool scale_columns) {
+    Design D;
+    D.terms = monomials(basis, degree);
+    const Matrix X = design_matrix(d.x, d.y, D.terms);
+    D.X_train = select_rows(X, d.train);
+    D.X_test = select_rows(X, d.test);
+    D.z_train = select(d.z, d.train);
+    D.z_test = select(d.z, d.test);
+
+    // Column t becomes (X_t − mean_t) / scale_t, on the test rows with the training numbers.
+    column_statistics(D.X_train, scale_columns, D.mean, D.scale);
+    const std::size_t k = D.terms.size();
+    for (Matrix* M : {&D.X_train, &D.X_test})
+        for (std::size_t r = 0; r < M->rows; ++r)
+            for (std::size_t t = 0; t < k; ++t) (*M)(r, t) = ((*M)(r, t) - D.mean[t]) / D.scale[t];
+
+    // z becomes z − z̄_train.
     double zsum = 0;
-    for (double v : P.z_train) zsum += v;
-    P.z_mean = zsum / static_cast<double>(n);
-    for (double& v : P.z_train) v -= P.z_mean;
-    for (double& v : P.z_test) v -= P.z_mean;
-    return P;
+    for (double v : D.z_train) zsum += v;
+    D.z_mean = zsum / static_cast<double>(D.z_train.size());
+    for (double& v : D.z_train) v -= D.z_mean;
+    for (double& v : D.z_test) v -= D.z_mean;
+    return D;
 }
