@@ -256,8 +256,9 @@ Curve gradient_descent_curve(const ch2::TeacherData& t, const Vec& x0, double lr
     return {"gradient descent, lr " + table::param(lr), "gradient descent", r.f, test_curve(t, r.path), r.reason};
 }
 
-double at(const std::vector<double>& v, std::size_t k) { return k < v.size() ? v[k] : std::nan(""); }
-double last(const std::vector<double>& v) { return v.empty() ? std::nan("") : v.back(); }
+// Entry k of a curve, or NaN (an empty cell, a "—" in a table) past its end.
+double value_at(const std::vector<double>& v, std::size_t k) { return k < v.size() ? v[k] : std::nan(""); }
+double last_value(const std::vector<double>& v) { return v.empty() ? std::nan("") : v.back(); }
 
 // Columns iteration, then train and test f of each curve; a curve's cells are empty after it
 // has stopped.
@@ -267,7 +268,10 @@ void save_training(const fs::path& out, const std::vector<Curve>& curves) {
     for (const auto& c : curves) rows = std::max(rows, c.train.size());
     for (std::size_t k = 0; k < rows; ++k) {
         std::vector<std::string> row{std::to_string(k)};
-        for (const auto& c : curves) row.push_back(csv::num(at(c.train, k))), row.push_back(csv::num(at(c.test, k)));
+        for (const auto& c : curves) {
+            row.push_back(csv::num(value_at(c.train, k)));
+            row.push_back(csv::num(value_at(c.test, k)));
+        }
         training.row(row);
     }
     training.save(out / "training.csv");
@@ -299,8 +303,8 @@ std::vector<Curve> training_experiment(const Options& o, const ch2::TeacherData&
 table::Text training_table(const std::vector<Curve>& curves) {
     table::Text t({"method", "iterations", "train f (start)", "train f (end)", "test f (end)"});
     for (const auto& c : curves)
-        t.add({c.method, std::to_string(c.train.empty() ? 0 : c.train.size() - 1), table::sci(at(c.train, 0), 3),
-               table::sci(last(c.train), 3), table::sci(last(c.test), 3)});
+        t.add({c.method, std::to_string(c.train.empty() ? 0 : c.train.size() - 1), table::sci(value_at(c.train, 0), 3),
+               table::sci(last_value(c.train), 3), table::sci(last_value(c.test), 3)});
     return t;
 }
 
