@@ -10,8 +10,11 @@
 // always says why it stopped. What 000 §1's code does not handle is handled and recorded:
 //   - a direction that is not a descent direction (∇fᵀp ≥ 0): B⁻¹ is reset to I (p = −∇f);
 //   - yᵀs ≤ 1e-12·‖y‖‖s‖ (no usable curvature): the update is skipped, B⁻¹ kept;
-//   - a line search that fails (trial limit, non-finite values): stop, with the reason;
-//   - a non-finite f or ∇f at the start: stop at once.
+//   - a line search that fails (trial limit, largest step, collapsed bracket): stop, with the
+//     line search's reason;
+//   - a non-finite f or ∇f, at the start or at a step the line search could not avoid: stop at
+//     once, "diverged at iteration k". Every row of the history after the start holds finite
+//     values; only row 0 can hold the non-finite f of a start that diverged at iteration 0.
 #pragma once
 
 #include <algorithm>
@@ -67,14 +70,14 @@ inline bool bfgs_update(SquareMatrix& H, const Vector& s, const Vector& y) {
     return true;
 }
 
-enum class StopReason { converged, max_iterations, line_search_failed, non_finite_start };
+enum class StopReason { converged, max_iterations, line_search_failed, diverged };
 
 inline const char* describe(StopReason r) {
     switch (r) {
         case StopReason::converged: return "converged (gradient below tolerance)";
         case StopReason::max_iterations: return "reached the iteration limit";
         case StopReason::line_search_failed: return "line search failed";
-        case StopReason::non_finite_start: return "f or its gradient is not finite at the start";
+        case StopReason::diverged: return "diverged";
     }
     return "?";
 }
@@ -106,7 +109,8 @@ struct BfgsResult {
     double f = 0;
     Vector grad;
     StopReason stop = StopReason::max_iterations;
-    std::string reason;              // human-readable, with the line search's own reason
+    std::string reason;              // human-readable, with the iteration and the line search's
+                                     // own reason ("diverged at iteration 3: …")
     std::vector<Iteration> history;  // rows 0 … iterations
     std::vector<Vector> path;        // x at rows 0 … iterations, if options.keep_path
     SquareMatrix inverse_hessian;    // the final B⁻¹
@@ -135,11 +139,13 @@ inline BfgsResult bfgs(const Objective& f, Vector x0, const BfgsOptions& options
     r.inverse_hessian = options.inverse_hessian0.empty() ? identity(n) : options.inverse_hessian0;
     r.history.push_back({0, r.f, std::sqrt(dot(r.grad, r.grad)), 0, 0, false, false});
     if (options.keep_path) r.path.push_back(r.x);
-    if (!std::isfinite(r.f) || !all_finite(r.grad)) {
-        r.stop = StopReason::non_finite_start;
-        r.reason = describe(r.stop);
+    auto stop = [&r](StopReason why, int k, const std::string& what) {
+        r.stop = why;
+        r.reason = std::string(describe(why)) + " at iteration " + std::to_string(k) + ": " + what;
         return r;
-    }
+    };
+    if (!std::isfinite(r.f) || !all_finite(r.grad))
+        return stop(StopReason::diverged, 0, "f or its gradient is not finite at the start");
 
     SquareMatrix& H = r.inverse_hessian;
     for (int k = 1;; ++k) {
@@ -160,14 +166,14 @@ inline BfgsResult bfgs(const Objective& f, Vector x0, const BfgsOptions& options
             it.reset = true;
             ++r.resets;
         }
+        if (!all_finite(p)) return stop(StopReason::diverged, k, "the search direction is not finite");
         LineSearchResult step = search(f, r.x, r.f, r.grad, p);
         r.evaluations += step.trials;
-        if (step.status != SearchStatus::ok) {
-            r.stop = StopReason::line_search_failed;
-            r.reason = std::string(describe(r.stop)) + " at iteration " + std::to_string(k) + ": " +
-                       describe(step.status);
-            return r;
-        }
+        if (step.status == SearchStatus::non_finite ||
+            (step.status == SearchStatus::ok && !(std::isfinite(step.f) && all_finite(step.grad))))
+            return stop(StopReason::diverged, k, describe(SearchStatus::non_finite));
+        if (step.status != SearchStatus::ok)
+            return stop(StopReason::line_search_failed, k, describe(step.status));
         // s = x_{k+1} − x_k,  y = ∇f_{k+1} − ∇f_k
         Vector s(n), y(n);
         for (std::size_t i = 0; i < n; ++i) {

@@ -4,7 +4,7 @@
 // return a step α with the point, value and gradient there (so the optimiser does not evaluate
 // them again), the number of trials (evaluations of f and ∇f) and why they stopped.
 //
-//   seed   000 §1 (its appendix code), exactly: start at α = α₀ (1); accept when
+//   report 000 §1 (its appendix code), exactly: start at α = α₀ (1); accept when
 //            Armijo     f(x + αp) ≤ f(x) + μ α ∇fᵀp        and
 //            curvature  ∇f(x + αp)ᵀp ≥ η ∇fᵀp              (the weak Wolfe conditions);
 //          otherwise α ← α / 1.5 if the slope changed sign, else α ← 2α.
@@ -15,8 +15,9 @@
 //
 // What the report's code leaves out, handled: a direction that is not a descent direction is
 // refused before any evaluation; a trial limit ends searches that would run forever (the report
-// loops `while True`); a non-finite f or ∇f ends the `seed` search at once, and makes the `wolfe`
-// search step back (a non-finite point is never accepted).
+// loops `while True`); a non-finite f or ∇f ends the `report` search at once, and makes the
+// `wolfe` search step back. A non-finite point is never accepted: a search that met one and found
+// no acceptable finite step returns `non_finite`, which the optimiser reports as divergence.
 #pragma once
 
 #include <algorithm>
@@ -61,7 +62,7 @@ inline const char* describe(SearchStatus s) {
         case SearchStatus::not_descent: return "not a descent direction";
         case SearchStatus::max_trials: return "exceeded its trial limit";
         case SearchStatus::max_step: return "no acceptable step up to its largest allowed step";
-        case SearchStatus::non_finite: return "met a non-finite value";
+        case SearchStatus::non_finite: return "a trial step gave a non-finite f or gradient";
         case SearchStatus::interval_collapsed: return "its bracket collapsed to zero width";
     }
     return "?";
@@ -74,6 +75,7 @@ struct LineSearchResult {
     double f = 0;      // f(x + αp)
     Vector grad;       // ∇f(x + αp)
     int trials = 0;    // evaluations of f and ∇f
+    int non_finite_trials = 0;   // of which gave a non-finite f or ∇fᵀp
 };
 
 // A line search as the optimiser sees it: (objective, x, f(x), ∇f(x), p) → result.
@@ -90,12 +92,13 @@ inline double evaluate(const Objective& f, const Vector& x, const Vector& p, dou
     r.f = f(r.x, r.grad);
     slope = dot(r.grad, p);
     ++r.trials;
+    if (!std::isfinite(r.f) || !std::isfinite(slope)) ++r.non_finite_trials;
     return r.f;
 }
 }  // namespace detail
 
 // The report's rule (000 §1, appendix code), with a trial limit and a stop on non-finite values.
-inline LineSearchResult seed_search(const Objective& f, const Vector& x, double fx, const Vector& gx,
+inline LineSearchResult report_search(const Objective& f, const Vector& x, double fx, const Vector& gx,
                                     const Vector& p, const LineSearchOptions& o) {
     LineSearchResult r;
     const double slope0 = dot(gx, p);   // ∇fᵀp
@@ -140,11 +143,10 @@ inline double cubic_step(double a, double fa, double da, double b, double fb, do
     }
     return 0.5 * (a + b);
 }
-}  // namespace detail
 
 // Strong Wolfe line search: Nocedal & Wright, Algorithm 3.5 (bracketing) and 3.6 (zoom).
-inline LineSearchResult wolfe_search(const Objective& f, const Vector& x, double fx, const Vector& gx,
-                                     const Vector& p, const LineSearchOptions& o) {
+inline LineSearchResult bracket_and_zoom(const Objective& f, const Vector& x, double fx, const Vector& gx,
+                                         const Vector& p, const LineSearchOptions& o) {
     LineSearchResult r;
     const double slope0 = dot(gx, p);
     if (!(slope0 < 0)) {
@@ -223,11 +225,22 @@ inline LineSearchResult wolfe_search(const Objective& f, const Vector& x, double
     r.status = SearchStatus::max_trials;
     return r;
 }
+}  // namespace detail
+
+// The strong Wolfe search. It steps back from a non-finite trial; when it still finds no
+// acceptable step after meeting one, the reason it failed is the non-finite value.
+inline LineSearchResult wolfe_search(const Objective& f, const Vector& x, double fx, const Vector& gx,
+                                     const Vector& p, const LineSearchOptions& o) {
+    LineSearchResult r = detail::bracket_and_zoom(f, x, fx, gx, p, o);
+    if (r.status != SearchStatus::ok && r.status != SearchStatus::not_descent && r.non_finite_trials > 0)
+        r.status = SearchStatus::non_finite;
+    return r;
+}
 
 // The two searches as the optimiser's LineSearch.
-inline LineSearch seed_line_search(LineSearchOptions o) {
+inline LineSearch report_line_search(LineSearchOptions o) {
     return [o](const Objective& f, const Vector& x, double fx, const Vector& gx, const Vector& p) {
-        return seed_search(f, x, fx, gx, p, o);
+        return report_search(f, x, fx, gx, p, o);
     };
 }
 inline LineSearch wolfe_line_search(LineSearchOptions o) {

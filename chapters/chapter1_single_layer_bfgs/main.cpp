@@ -1,14 +1,16 @@
 // chapter1 — the single-layer sigmoid network of 000 §1 trained with BFGS.
 //
 // Default: the report's three convergence experiments (its Figures 2, 3 and 4), 20 iterations
-// each from x0 = scale · N(0, 1), plus both line searches side by side on the first:
-//   1. μ = 1e-4, η = 0.1, scale 0.01                          figure2_*.csv, figure2_convergence.svg
-//   2. (μ, η) = (1e-4, 0.1), (1e-5, 0.3), (1e-6, 0.5)         figure3_*.csv, figure3_wolfe_constants.svg
-//   3. scale 0.01, 1 and 100 (one N(0, 1) draw, scaled)      figure4_*.csv, figure4_starting_points.svg
-//   4. experiments 1 and 3 (scale 100) with the `seed` and the `wolfe` search
-//                                                             line_search_*.csv, line_searches.svg
+// each from x0 = scale · N(0, 1), plus both line searches side by side, one function each:
+//   figure2_convergence      μ = 1e-4, η = 0.1, scale 0.01       figure2_*.csv, figure2_convergence.svg
+//   figure3_wolfe_constants  (μ, η) = (1e-4, 0.1), (1e-5, 0.3), (1e-6, 0.5)
+//                                                                figure3_*.csv, figure3_wolfe_constants.svg
+//   figure4_starting_points  scale 0.01, 1 and 100 (one N(0, 1) draw, scaled)
+//                                                                figure4_*.csv, figure4_starting_points.svg
+//   line_search_comparison   scales 0.01 and 100 with the `report` and the `wolfe` search
+//                                                                line_search_*.csv, line_searches.svg
 // With --x0: one BFGS run from that point, written to history.csv (and history.svg).
-#include <cstdio>
+// Every run: summary.md, the table printed on standard output with the figures and the command.
 #include <iostream>
 #include <string>
 #include <vector>
@@ -20,16 +22,18 @@
 #include "common/files.hpp"
 #include "common/plot.hpp"
 #include "common/random.hpp"
+#include "common/summary.hpp"
 #include "common/table.hpp"
 
 namespace {
 
 using ch1::Vector;
+namespace fs = std::filesystem;
 
 struct Options {
     std::string data = (files::datasets_dir() / "single_layer.csv").string();
     std::string out = files::default_results_dir("chapter1").string();
-    std::string line_search = "seed";
+    std::string line_search = "report";
     double mu = 1e-4;
     double eta = 0.1;
     int iterations = 20;
@@ -37,8 +41,11 @@ struct Options {
     std::vector<double> x0;
 };
 
-// One BFGS run with gtol = 0: all iterations are run, as in the report (unless ∇f is exactly 0
-// or the line search fails, which the result then says).
+// ---------------------------------------------------------------------------------------------
+// One BFGS run, and how it ended, in words.
+
+// One BFGS run with gtol = 0: all iterations are run, as in the report (unless ∇f is exactly 0,
+// the line search fails or a value becomes non-finite, which the result then says).
 optim::BfgsResult run_bfgs(const ch1::Samples& samples, const Vector& x0, double mu, double eta,
                            const std::string& search, int iterations) {
     optim::LineSearchOptions ls;
@@ -47,11 +54,42 @@ optim::BfgsResult run_bfgs(const ch1::Samples& samples, const Vector& x0, double
     optim::BfgsOptions o;
     o.max_iterations = iterations;
     o.gtol = 0;
-    o.line_search = search == "seed" ? optim::seed_line_search(ls) : optim::wolfe_line_search(ls);
+    o.line_search = search == "report" ? optim::report_line_search(ls) : optim::wolfe_line_search(ls);
     return optim::bfgs(ch1::make_objective(samples), x0, o);
 }
 
-void write_history(const std::filesystem::path& path, const optim::BfgsResult& r) {
+// A gradient this small next to f cannot be told from zero by evaluating f: central differences
+// resolve ∂f/∂x only down to the rounding of f over their step, ε·f/h ≈ 2.2e-16·f/6e-6 ≈ 4e-11·f.
+// At such a point every output is saturated (σ′ ≈ 0), and no method that follows ∇f can move.
+constexpr double kVanishingGradient = 1e-10;
+
+bool gradient_vanishes(const optim::Iteration& it) { return it.grad_norm < kVanishingGradient * it.f; }
+
+// Why a run stopped. A run that stops early where the gradient vanishes says so, with the
+// iteration: such a start is saturated, not converged. `numbers` adds ‖∇f‖ and f there (the
+// table of experiments has them in columns of their own).
+std::string stop_text(const optim::BfgsResult& r, bool numbers = false) {
+    if (r.stop == optim::StopReason::max_iterations) return "all iterations";
+    const optim::Iteration& last = r.history.back();
+    if (r.stop == optim::StopReason::diverged || !gradient_vanishes(last)) return r.reason;
+    const std::string vanishes =
+        "the gradient vanishes at iteration " + std::to_string(last.iteration) +
+        (numbers ? " (‖∇f‖ = " + table::sig(last.grad_norm, 2) + " while f = " + table::sig(last.f) + ")" : "") +
+        ": the outputs are saturated";
+    if (r.stop == optim::StopReason::converged) return vanishes;
+    return r.reason + "; " + vanishes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words, CSV and figures.
+
+std::string mu_eta(double mu, double eta) { return "μ = " + table::param(mu) + ", η = " + table::param(eta); }
+std::string start_label(double scale) { return "x0 = " + table::param(scale) + "·N(0, 1)"; }
+std::string search_name(const std::string& search) {
+    return search == "report" ? "the report's line search" : "strong Wolfe line search";
+}
+
+void write_history(const fs::path& path, const optim::BfgsResult& r) {
     csv::Writer w({"iteration", "f", "grad_norm", "alpha", "trials"});
     for (const auto& it : r.history)
         w.row({std::to_string(it.iteration), csv::num(it.f), csv::num(it.grad_norm), csv::num(it.alpha),
@@ -59,9 +97,10 @@ void write_history(const std::filesystem::path& path, const optim::BfgsResult& r
     w.save(path);
 }
 
-plot::Series f_series(const std::string& label, const optim::BfgsResult& r) {
+plot::Series f_series(const std::string& label, const optim::BfgsResult& r, bool dashed = false) {
     plot::Series s;
     s.label = label;
+    s.dashed = dashed;
     for (const auto& it : r.history) {
         s.x.push_back(it.iteration);
         s.y.push_back(it.f);
@@ -70,8 +109,7 @@ plot::Series f_series(const std::string& label, const optim::BfgsResult& r) {
 }
 
 // A figure of f (log scale) against iteration, one curve per run, as the report draws them.
-void save_figure(const std::filesystem::path& path, const std::string& title,
-                 const std::vector<plot::Series>& series) {
+void save_figure(const fs::path& path, const std::string& title, const std::vector<plot::Series>& series) {
     plot::LinePlot p;
     p.title = title;
     p.xlabel = "iteration";
@@ -81,114 +119,164 @@ void save_figure(const std::filesystem::path& path, const std::string& title,
     plot::save(path, plot::to_svg(p));
 }
 
+// ---------------------------------------------------------------------------------------------
+// The report's experiments: each function runs one figure's BFGS runs, writes their CSV files
+// and the figure, and adds one row per run to the table.
+
 struct Run {
-    std::string experiment, label, file;
-    double mu, eta, scale;
-    std::string search;
+    std::string experiment, label, search;
     optim::BfgsResult result;
 };
 
-std::string stop_text(const optim::BfgsResult& r) {
-    if (r.stop == optim::StopReason::max_iterations) return "all iterations";
-    return r.reason;
+struct Experiments {
+    const Options& o;
+    const ch1::Samples& samples;
+    fs::path out;
+    Vector normal;            // one N(0, 1) draw; every start is a multiple of it
+    std::vector<Run> runs;    // in the order of the table
+
+    // One run from scale·normal, written to `file`.
+    const Run& run(const std::string& experiment, const std::string& label, const std::string& file,
+                   double mu, double eta, double scale, const std::string& search) {
+        Vector x0 = normal;
+        for (double& v : x0) v *= scale;
+        runs.push_back({experiment, label, search, run_bfgs(samples, x0, mu, eta, search, o.iterations)});
+        write_history(out / file, runs.back().result);
+        return runs.back();
+    }
+};
+
+// One N(0, 1) draw, scaled for each experiment (the report draws each start afresh).
+Vector standard_normal_start(std::uint64_t seed) {
+    Rng rng(seed);
+    Vector normal(6);
+    for (double& v : normal) v = rng.normal();
+    return normal;
 }
 
-int run_single(const Options& o, const ch1::Samples& samples, const std::filesystem::path& out) {
-    const auto r = run_bfgs(samples, o.x0, o.mu, o.eta, o.line_search, o.iterations);
-    write_history(out / "history.csv", r);
-    save_figure(out / "history.svg", "BFGS from the given x0 (" + o.line_search + " line search)",
-                {f_series("μ = " + table::fmt("%g", o.mu) + ", η = " + table::fmt("%g", o.eta), r)});
-    table::Text t({"iteration", "f", "‖∇f‖", "α", "trials"});
-    for (const auto& it : r.history)
-        t.add({std::to_string(it.iteration), table::fmt("%.6e", it.f), table::fmt("%.3e", it.grad_norm),
-               table::fmt("%.4g", it.alpha), std::to_string(it.trials)});
-    std::cout << t.aligned() << "stopped: " << stop_text(r) << "\n";
+// 000 §1, Figure 2: BFGS from a start near 0 with the given (μ, η).
+plot::Series figure2_convergence(Experiments& e) {
+    const Options& o = e.o;
+    const Run& r = e.run("figure 2", mu_eta(o.mu, o.eta), "figure2_history.csv", o.mu, o.eta, 0.01, o.line_search);
+    plot::Series curve = f_series(r.label, r.result);
+    save_figure(e.out / "figure2_convergence.svg", "Convergence of BFGS (" + search_name(o.line_search) + ")",
+                {curve});
+    return curve;
+}
+
+// 000 §1, Figure 3: the same start with the two (μ, η) pairs the report calls stronger.
+void figure3_wolfe_constants(Experiments& e, const plot::Series& figure2_curve) {
+    std::vector<plot::Series> curves{figure2_curve};
+    for (auto [mu, eta] : {std::pair{1e-5, 0.3}, std::pair{1e-6, 0.5}}) {
+        const std::string file = "figure3_mu" + table::param(mu) + "_eta" + table::param(eta) + ".csv";
+        const Run& r = e.run("figure 3", mu_eta(mu, eta), file, mu, eta, 0.01, e.o.line_search);
+        curves.push_back(f_series(r.label, r.result));
+    }
+    save_figure(e.out / "figure3_wolfe_constants.svg",
+                "BFGS with different Wolfe constants (" + search_name(e.o.line_search) + ")", curves);
+}
+
+// 000 §1, Figure 4: starting points further from 0.
+void figure4_starting_points(Experiments& e) {
+    std::vector<plot::Series> curves;
+    for (double scale : {0.01, 1.0, 100.0}) {
+        const Run& r = e.run("figure 4", start_label(scale), "figure4_scale" + table::param(scale) + ".csv",
+                             e.o.mu, e.o.eta, scale, e.o.line_search);
+        curves.push_back(f_series(r.label, r.result));
+    }
+    save_figure(e.out / "figure4_starting_points.svg",
+                "BFGS from different starting points (" + search_name(e.o.line_search) + ")", curves);
+}
+
+// Both line searches, from Figure 2's start and from Figure 4's saturated one.
+void line_search_comparison(Experiments& e) {
+    std::vector<plot::Series> curves;
+    for (double scale : {0.01, 100.0})
+        for (const std::string search : {"report", "wolfe"}) {
+            const std::string suffix = scale == 0.01 ? "" : "_scale" + table::param(scale);
+            const Run& r = e.run("line searches", search + ", " + start_label(scale),
+                                 "line_search_" + search + suffix + ".csv", e.o.mu, e.o.eta, scale, search);
+            curves.push_back(f_series(r.label, r.result, search == "wolfe"));
+        }
+    save_figure(e.out / "line_searches.svg",
+                "The report's line search and strong Wolfe (" + mu_eta(e.o.mu, e.o.eta) + ")", curves);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table (standard output and summary.md) and the summaries.
+
+table::Text runs_table(const std::vector<Run>& runs, int iterations) {
+    table::Text t({"experiment", "run", "search", "f(x0)", "f(x" + std::to_string(iterations) + ")",
+                   "‖∇f‖ at end", "evaluations", "stopped"});
+    for (const auto& r : runs)
+        t.add({r.experiment, r.label, r.search, table::sci(r.result.history.front().f, 4),
+               table::sci(r.result.f, 4), table::sci(r.result.history.back().grad_norm, 2),
+               std::to_string(r.result.evaluations), stop_text(r.result)});
+    return t;
+}
+
+summary::Summary experiments_summary(const Options& o, table::Text table) {
+    summary::Summary s;
+    s.title = "Chapter 1 — a single-layer sigmoid network trained with BFGS";
+    s.sources = "000 §1 (Figures 2–4) and its appendix code";
+    s.setup = "The six samples of 000 §1, f(x) = (1/m) Σ‖z − σ(Wᵀy)‖², BFGS from x0 = scale·N(0, 1) (seed " +
+              std::to_string(o.seed) + "), " + std::to_string(o.iterations) + " iterations, " +
+              search_name(o.line_search) + " unless the row says otherwise. The report prints no numbers, "
+              "only its Figures 2–4: exponential decrease of f for starts near 0, slower for the (μ, η) "
+              "pairs it calls stronger (they are in fact looser: see the chapter README), and no "
+              "convergence from the start scaled by 100. Ours show the same three shapes.";
+    s.headline = std::move(table);
+    s.headline_notes = "`evaluations` counts the evaluations of f and ∇f in a run, all line searches included.";
+    s.figures = {
+        {"figure2_convergence.svg", "Figure 2: f against iteration from x0 = 0.01·N(0, 1), " + mu_eta(o.mu, o.eta)},
+        {"figure3_wolfe_constants.svg",
+         "Figure 3: the same start with (μ, η) = (1e-5, 0.3) and (1e-6, 0.5), the pairs the report calls stronger"},
+        {"figure4_starting_points.svg", "Figure 4: the start scaled by 0.01, 1 and 100"},
+        {"line_searches.svg", "The report's line search (solid) and strong Wolfe (dashed), from the starts "
+                              "scaled by 0.01 and by 100"}};
+    return s;
+}
+
+int run_experiments(const Options& o, const ch1::Samples& samples, const fs::path& out, const std::string& command) {
+    Experiments e{o, samples, out, standard_normal_start(o.seed), {}};
+    const plot::Series figure2_curve = figure2_convergence(e);
+    figure3_wolfe_constants(e, figure2_curve);
+    figure4_starting_points(e);
+    line_search_comparison(e);
+    const table::Text t = runs_table(e.runs, o.iterations);
+    std::cout << t.aligned();
+    summary::Summary s = experiments_summary(o, t);
+    s.command = command;
+    summary::save(out / "summary.md", s);
     return 0;
 }
 
-int run_experiments(const Options& o, const ch1::Samples& samples, const std::filesystem::path& out) {
-    // One N(0, 1) draw, scaled for each experiment (the report draws each start afresh).
-    Rng rng(o.seed);
-    Vector normal(6);
-    for (double& v : normal) v = rng.normal();
-    auto start = [&](double scale) {
-        Vector x = normal;
-        for (double& v : x) v *= scale;
-        return x;
-    };
+// --x0: one run, its history as the table.
+int run_single(const Options& o, const ch1::Samples& samples, const fs::path& out, const std::string& command) {
+    const auto r = run_bfgs(samples, o.x0, o.mu, o.eta, o.line_search, o.iterations);
+    write_history(out / "history.csv", r);
+    save_figure(out / "history.svg", "BFGS from the given x0 (" + search_name(o.line_search) + ")",
+                {f_series(mu_eta(o.mu, o.eta), r)});
+    table::Text t({"iteration", "f", "‖∇f‖", "α", "trials"});
+    for (const auto& it : r.history)
+        t.add({std::to_string(it.iteration), table::sci(it.f, 6), table::sci(it.grad_norm, 3),
+               table::sig(it.alpha, 4), std::to_string(it.trials)});
+    const std::string stopped = "stopped: " + stop_text(r, true);
+    std::cout << t.aligned() << stopped << "\n";
 
-    std::vector<Run> runs;
-    auto add = [&](std::string experiment, std::string label, std::string file, double mu, double eta,
-                   double scale, std::string search) {
-        runs.push_back({std::move(experiment), std::move(label), std::move(file), mu, eta, scale, search,
-                        run_bfgs(samples, start(scale), mu, eta, search, o.iterations)});
-        write_history(out / runs.back().file, runs.back().result);
-        return runs.size() - 1;
-    };
-    const std::string ls = o.line_search;
-    auto mu_eta = [](double mu, double eta) {
-        return "μ = " + table::fmt("%g", mu) + ", η = " + table::fmt("%g", eta);
-    };
-
-    // 1. The report's Figure 2.
-    const auto fig2 = add("figure 2", mu_eta(o.mu, o.eta), "figure2_history.csv", o.mu, o.eta, 0.01, ls);
-    save_figure(out / "figure2_convergence.svg", "Convergence of BFGS (" + ls + " line search)",
-                {f_series(runs[fig2].label, runs[fig2].result)});
-
-    // 2. The report's Figure 3: stronger Wolfe constants.
-    std::vector<plot::Series> fig3{f_series(mu_eta(o.mu, o.eta), runs[fig2].result)};
-    for (auto [mu, eta] : {std::pair{1e-5, 0.3}, std::pair{1e-6, 0.5}}) {
-        const std::string file = "figure3_mu" + table::fmt("%g", mu) + "_eta" + table::fmt("%g", eta) + ".csv";
-        const auto i = add("figure 3", mu_eta(mu, eta), file, mu, eta, 0.01, ls);
-        fig3.push_back(f_series(runs[i].label, runs[i].result));
-    }
-    save_figure(out / "figure3_wolfe_constants.svg", "BFGS with different Wolfe constants (" + ls + ")", fig3);
-
-    // 3. The report's Figure 4: starting points further from 0.
-    std::vector<plot::Series> fig4;
-    for (double scale : {0.01, 1.0, 100.0}) {
-        const auto i = add("figure 4", "x0 = " + table::fmt("%g", scale) + "·N(0, 1)",
-                           "figure4_scale" + table::fmt("%g", scale) + ".csv", o.mu, o.eta, scale, ls);
-        fig4.push_back(f_series(runs[i].label, runs[i].result));
-    }
-    save_figure(out / "figure4_starting_points.svg", "BFGS from different starting points (" + ls + ")", fig4);
-
-    // 4. Both line searches on experiment 1, and on the saturated start of experiment 3.
-    std::vector<plot::Series> both;
-    for (double scale : {0.01, 100.0})
-        for (const std::string search : {"seed", "wolfe"}) {
-            const std::string suffix = scale == 0.01 ? "" : "_scale" + table::fmt("%g", scale);
-            const auto i = add("line searches", search + ", x0 = " + table::fmt("%g", scale) + "·N(0, 1)",
-                               "line_search_" + search + suffix + ".csv", o.mu, o.eta, scale, search);
-            both.push_back(f_series(runs[i].label, runs[i].result));
-            both.back().dashed = search == "wolfe";
-        }
-    save_figure(out / "line_searches.svg", "The report's line search and strong Wolfe (" + mu_eta(o.mu, o.eta) + ")",
-                both);
-
-    // The table: standard output and summary.md.
-    table::Text t({"experiment", "run", "search", "f(x0)", "f(x20)", "‖∇f‖ at end", "evaluations", "stopped"});
-    t.header[4] = "f(x" + std::to_string(o.iterations) + ")";
-    for (const auto& r : runs) {
-        t.add({r.experiment, r.label, r.search, table::fmt("%.4e", r.result.history.front().f),
-               table::fmt("%.4e", r.result.f), table::fmt("%.2e", r.result.history.back().grad_norm),
-               std::to_string(r.result.evaluations), stop_text(r.result)});
-    }
-    std::cout << t.aligned();
-
-    std::string md = "# Chapter 1 — a single-layer sigmoid network trained with BFGS (000 §1)\n\n";
-    md += "The six samples of 000 §1, f(x) = (1/m) Σ‖z − σ(Wᵀy)‖², BFGS from x0 = scale·N(0, 1) (seed " +
-          std::to_string(o.seed) + "), " + std::to_string(o.iterations) + " iterations. `evaluations` counts the "
-          "evaluations of f and ∇f in a run, all line searches included. The report prints no numbers, only "
-          "its Figures 2–4: exponential decrease of f for starts near 0, slower for the (μ, η) pairs "
-          "it calls stronger (they are in fact looser: see the chapter README), and no convergence "
-          "from the start scaled by 100. Ours show the same three shapes.\n\n";
-    md += t.markdown() + "\n";
-    md += "![Figure 2: convergence of BFGS](figure2_convergence.svg)\n\n";
-    md += "![Figure 3: stronger Wolfe constants](figure3_wolfe_constants.svg)\n\n";
-    md += "![Figure 4: starting points](figure4_starting_points.svg)\n\n";
-    md += "![Both line searches](line_searches.svg)\n";
-    files::write_atomic(out / "summary.md", md);
+    summary::Summary s;
+    s.title = "Chapter 1 — one BFGS run from a given x0";
+    s.sources = "000 §1";
+    std::string x0;
+    for (double v : o.x0) x0 += (x0.empty() ? "" : ", ") + table::param(v);
+    s.setup = "The six samples of 000 §1, BFGS from x0 = (w11, w21, w31, w12, w22, w32) = (" + x0 + "), " +
+              search_name(o.line_search) + ", " + mu_eta(o.mu, o.eta) + ", at most " +
+              std::to_string(o.iterations) + " iterations.";
+    s.headline = t;
+    s.headline_notes = stopped + ".";
+    s.figures = {{"history.svg", "f against iteration"}};
+    s.command = command;
+    summary::save(out / "summary.md", s);
     return 0;
 }
 
@@ -203,9 +291,9 @@ int main(int argc, char** argv) {
     flags.add("data", o.data, "the samples: CSV with columns y1,y2,y3,z1,z2");
     flags.add("out", o.out, "folder for CSV, SVG and summary.md");
     flags.add("line-search", o.line_search,
-              "seed = the report's rule (Armijo + curvature, α/1.5 or 2α); wolfe = strong Wolfe, "
+              "report = the report's rule (Armijo + curvature, α/1.5 or 2α); wolfe = strong Wolfe, "
               "bracketing and zoom (Nocedal & Wright 3.5/3.6)",
-              {"seed", "wolfe"});
+              {"report", "wolfe"});
     flags.add("mu", o.mu, "Armijo constant μ: f(x+αp) <= f(x) + μα∇fᵀp", cli::open_interval(0, 1));
     flags.add("eta", o.eta, "curvature constant η: ∇f(x+αp)ᵀp >= η∇fᵀp (needs μ < η)", cli::open_interval(0, 1));
     flags.add("iterations", o.iterations, "BFGS iterations per run", cli::between(0, 100000));
@@ -214,11 +302,11 @@ int main(int argc, char** argv) {
     return cli::run(flags, argc, argv, [&] {
         if (o.mu >= o.eta)
             throw UsageError("--mu must be smaller than --eta (the Wolfe conditions need 0 < μ < η < 1; got μ = " +
-                             table::fmt("%g", o.mu) + ", η = " + table::fmt("%g", o.eta) + ")");
+                             table::param(o.mu) + ", η = " + table::param(o.eta) + ")");
         const ch1::Samples samples = ch1::load_samples(o.data);
-        files::ResultFolder folder(o.out);
-        const int status = o.x0.empty() ? run_experiments(o, samples, folder.path())
-                                        : run_single(o, samples, folder.path());
+        files::ResultFolder folder(o.out);   // only now: every flag and the data have been checked
+        const int status = o.x0.empty() ? run_experiments(o, samples, folder.path(), flags.command_line())
+                                        : run_single(o, samples, folder.path(), flags.command_line());
         folder.publish();
         return status;
     });

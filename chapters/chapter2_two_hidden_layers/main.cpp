@@ -1,16 +1,19 @@
 // chapter2 — the two-hidden-layer network of 000 §3: its full gradient proven by finite
 // differences, the report's simplified gradient shown wrong, and the network trained.
 //
-// Default run (results/chapter2/):
-//   1. gradient check at the student's start and at a saturated point: the full gradient and the
-//      report's simplified one against central differences, per weight block
-//                                         gradient_check.csv, gradient_check.svg
-//   2. training on teacher data (150 train / 50 test) with BFGS (strong Wolfe) and with plain
-//      gradient descent from the same start          training.csv, training.svg
-//   3. BFGS from several random starts: how often the student finds the teacher   starts.csv
+// Default run (results/chapter2/), one function per item:
+//   gradient_check_experiment   the full gradient and the report's simplified one against central
+//                               differences, per weight block, at the student's start and at a
+//                               saturated point                 gradient_check.csv, gradient_check.svg
+//   training_experiment         training on teacher data (150 train / 50 test) with BFGS (strong
+//                               Wolfe) and with plain gradient descent from the same start
+//                                                               training.csv, training.svg
+//   multi_start_experiment      BFGS from several random starts: how often the student finds the
+//                               teacher                         starts.csv
 //   plus data.csv (the data), teacher.json (the teacher's weights) and summary.md.
 // --dump-gradient FILE writes the data, the start weights, f and the full gradient as JSON.
-#include <cstdio>
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -23,12 +26,13 @@
 #include "common/finite_difference.hpp"
 #include "common/plot.hpp"
 #include "common/progress.hpp"
+#include "common/summary.hpp"
 #include "common/table.hpp"
 
 namespace {
 
-
 using ch2::Weights;
+namespace fs = std::filesystem;
 
 struct Options {
     std::string out = files::default_results_dir("chapter2").string();
@@ -72,7 +76,62 @@ std::string json_weights(const Weights& w, const std::string& prefix) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 1. The gradient check, per weight block.
+// --dump-gradient: everything checked before the one file is written.
+
+// A file we may create or replace: its folder exists, and what is there now, if anything, is a
+// regular file (never a folder, FIFO or device; a symbolic link is replaced, not followed).
+void check_output_file(const std::string& path) {
+    const fs::path p(path);
+    const fs::path folder = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        throw IoError("cannot write " + path + ": the folder " + folder.string() + " does not exist");
+    const fs::file_status st = fs::symlink_status(p, ec);
+    if (st.type() != fs::file_type::not_found && st.type() != fs::file_type::regular &&
+        st.type() != fs::file_type::symlink)
+        throw IoError("cannot write " + path + ": it is " + files::kind_of(st.type()) + ", not a regular file");
+}
+
+int dump_gradient(const Options& o) {
+    check_output_file(o.dump_gradient);
+    const ch2::TeacherData t = ch2::make_teacher_data(o.seed);
+    ch2::Data all = t.train;
+    all.y.insert(all.y.end(), t.test.y.begin(), t.test.y.end());
+    all.z.insert(all.z.end(), t.test.z.begin(), t.test.z.end());
+    const Weights w = student_start(o.seed, o.init_scale);
+    const ch2::Gradient g = ch2::gradient(w, all);
+    const double f = ch2::objective(w, all);
+    if (!ch2::all_finite(f, ch2::pack(g)))
+        throw UsageError("--init-scale " + table::param(o.init_scale) + ": f or its gradient is not finite at "
+                         "the student's start (the weights overflow the network); choose a smaller scale");
+    const std::string json = "{\n  \"y\": " + json_rows(all.y) + ",\n  \"z\": " + json_rows(all.z) + ",\n" +
+                             json_weights(w, "") + ",\n  \"f\": " + csv::num(f) + ",\n" +
+                             json_weights(Weights{g.dW1, g.dW2, g.dW3}, "d") + "\n}\n";
+    files::write_atomic(o.dump_gradient, json);
+    std::cout << "wrote " << o.dump_gradient << ": m = " << all.y.size() << " samples, f = " << csv::num(f) << "\n";
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data and the teacher, so anyone can redo every number.
+
+void write_data(const fs::path& out, const ch2::TeacherData& t) {
+    csv::Writer data({"y1", "y2", "y3", "y4", "y5", "y6", "z1", "z2", "z3", "split"});
+    for (const auto* part : {&t.train, &t.test})
+        for (std::size_t i = 0; i < part->y.size(); ++i) {
+            std::vector<std::string> row;
+            for (double v : part->y[i]) row.push_back(csv::num(v));
+            for (double v : part->z[i]) row.push_back(csv::num(v));
+            row.push_back(part == &t.train ? "train" : "test");
+            data.row(row);
+        }
+    data.save(out / "data.csv");
+    files::write_atomic(out / "teacher.json", "{\n" + json_weights(t.teacher, "") + "\n}\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 000 §3's derivatives: the full gradient and the report's simplified one against central
+// differences, per weight block.
 
 struct Block {
     std::string name;
@@ -112,25 +171,46 @@ std::vector<CheckRow> gradient_check(const ch2::Data& train, const Weights& star
     return rows;
 }
 
-// ---------------------------------------------------------------------------------------------
-// 2. Training: plain gradient descent x ← x − lr ∇f, recording f on both sets.
-
-struct Curve {
-    std::vector<double> train, test;
-};
-
-Curve gradient_descent(const ch2::TeacherData& t, Vec x, double lr, int iterations) {
-    const auto f = ch2::make_objective(t.train);
-    Curve c;
-    Vec g(x.size());
-    for (int k = 0; k <= iterations; ++k) {
-        c.train.push_back(f(x, g));
-        c.test.push_back(ch2::objective(ch2::unpack(x), t.test));
-        if (k < iterations)
-            for (std::size_t i = 0; i < x.size(); ++i) x[i] -= lr * g[i];
+void save_gradient_check(const fs::path& out, const std::vector<CheckRow>& rows) {
+    csv::Writer check_csv({"point", "gradient", "block", "rel_error"});
+    plot::HeatMap heat;
+    heat.title = "Relative error against finite differences, per weight block";
+    heat.xlabel = "weight block";
+    heat.ylabel = "gradient, at point";
+    heat.colorbar_label = "‖analytic − numeric‖ / ‖numeric‖";
+    heat.log_color = true;
+    heat.value_format = "%.1e";
+    heat.missing_text = "not finite";   // f overflows at the point: nothing to compare
+    heat.outline_best = false;          // the smallest error is no "best" of anything
+    for (const auto& b : kBlocks) heat.col_labels.push_back(b.name);
+    for (const auto& r : rows) {
+        for (std::size_t k = 0; k < kBlocks.size(); ++k)
+            check_csv.row({r.point, r.gradient, kBlocks[k].name, csv::num(r.errors[k])});
+        heat.row_labels.push_back(r.gradient.substr(0, r.gradient.find(' ')) + ", " + r.point);
+        heat.values.push_back(r.errors);
     }
-    return c;
+    check_csv.save(out / "gradient_check.csv");
+    plot::save(out / "gradient_check.svg", plot::to_svg(heat));
 }
+
+// At the student's start and at a saturated point (the start scaled to N(0, 3²): most tanh
+// units then have |input| > 2). Returns the table.
+table::Text gradient_check_experiment(const Options& o, const ch2::TeacherData& t, const fs::path& out) {
+    const auto rows = gradient_check(t.train, student_start(o.seed, o.init_scale), student_start(o.seed, 3.0));
+    save_gradient_check(out, rows);
+    std::vector<std::string> header{"point", "gradient"};
+    for (const auto& b : kBlocks) header.push_back(b.name);
+    table::Text check_table(header);
+    for (const auto& r : rows) {
+        std::vector<std::string> cells{r.point, r.gradient};
+        for (double e : r.errors) cells.push_back(table::sci(e, 1));
+        check_table.add(cells);
+    }
+    return check_table;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training from the student's start, by BFGS and by gradient descent, f on both sets.
 
 optim::BfgsResult train_bfgs(const ch2::TeacherData& t, const Vec& x0, int iterations, bool keep_path) {
     optim::BfgsOptions o;
@@ -140,94 +220,59 @@ optim::BfgsResult train_bfgs(const ch2::TeacherData& t, const Vec& x0, int itera
     return optim::bfgs(ch2::make_objective(t.train), x0, o);
 }
 
-std::string sci(double x) { return table::fmt("%.3e", x); }
-
-// A start where BFGS "converges" at once although f is far from 0 is a saturated start: say so.
+// A start where BFGS stops at once although f is far from 0 is a saturated start: say so. (Not
+// after a run of zero iterations, nor after a non-finite f: neither says anything of ∇f.)
 std::string saturation_note(const optim::BfgsResult& r) {
-    if (r.iterations() > 0 || r.f < 1e-6) return "";
-    return " at the start, where ‖∇f‖∞ = " + table::fmt("%.1e", optim::max_abs(r.grad)) +
-           " although f = " + table::fmt("%.3g", r.f) +
-           ": the units are saturated and the gradient vanishes, so no method can move from there";
+    if (r.iterations() > 0 || !(r.f >= 1e-6) || r.stop == optim::StopReason::max_iterations ||
+        r.stop == optim::StopReason::diverged)
+        return "";
+    return " at the start, where ‖∇f‖∞ = " + table::sci(optim::max_abs(r.grad), 1) + " although f = " +
+           table::sig(r.f) + ": the units are saturated and the gradient vanishes, so no method can move from there";
 }
 
-int dump_gradient(const Options& o) {
-    const ch2::TeacherData t = ch2::make_teacher_data(o.seed);
-    ch2::Data all = t.train;
-    all.y.insert(all.y.end(), t.test.y.begin(), t.test.y.end());
-    all.z.insert(all.z.end(), t.test.z.begin(), t.test.z.end());
-    const Weights w = student_start(o.seed, o.init_scale);
-    const ch2::Gradient g = ch2::gradient(w, all);
-    std::string json = "{\n  \"y\": " + json_rows(all.y) + ",\n  \"z\": " + json_rows(all.z) + ",\n" +
-                       json_weights(w, "") + ",\n  \"f\": " + csv::num(ch2::objective(w, all)) + ",\n" +
-                       json_weights(Weights{g.dW1, g.dW2, g.dW3}, "d") + "\n}\n";
-    files::write_atomic(o.dump_gradient, json);
-    std::cout << "wrote " << o.dump_gradient << ": m = " << all.y.size() << " samples, f = "
-              << csv::num(ch2::objective(w, all)) << "\n";
-    return 0;
+struct Curve {
+    std::string method;                // as in the table: "BFGS (strong Wolfe)"
+    std::string name;                  // as in the legend: "BFGS"
+    std::vector<double> train, test;   // f at iterations 0 … train.size() − 1
+    std::string stopped;               // why it stopped
+};
+
+// f on the test set along a path of iterates.
+std::vector<double> test_curve(const ch2::TeacherData& t, const std::vector<Vec>& path) {
+    std::vector<double> test;
+    for (const Vec& x : path) test.push_back(ch2::objective(ch2::unpack(x), t.test));
+    return test;
 }
 
-int run(const Options& o, const std::filesystem::path& out) {
-    const ch2::TeacherData t = ch2::make_teacher_data(o.seed);
-    Timer timer;
+Curve bfgs_curve(const ch2::TeacherData& t, const Vec& x0, int iterations) {
+    const auto r = train_bfgs(t, x0, iterations, true);
+    Curve c{"BFGS (strong Wolfe)", "BFGS", {}, test_curve(t, r.path), r.reason + saturation_note(r)};
+    for (const auto& it : r.history) c.train.push_back(it.f);
+    return c;
+}
 
-    // The data and the teacher, so anyone can redo every number.
-    csv::Writer data({"y1", "y2", "y3", "y4", "y5", "y6", "z1", "z2", "z3", "split"});
-    for (const auto* part : {&t.train, &t.test})
-        for (std::size_t i = 0; i < part->y.size(); ++i) {
-            std::vector<std::string> row;
-            for (double v : part->y[i]) row.push_back(csv::num(v));
-            for (double v : part->z[i]) row.push_back(csv::num(v));
-            row.push_back(part == &t.train ? "train" : "test");
-            data.row(row);
-        }
-    data.save(out / "data.csv");
-    files::write_atomic(out / "teacher.json", "{\n" + json_weights(t.teacher, "") + "\n}\n");
+Curve gradient_descent_curve(const ch2::TeacherData& t, const Vec& x0, double lr, int iterations) {
+    const auto r = ch2::gradient_descent(ch2::make_objective(t.train), x0, lr, iterations);
+    return {"gradient descent, lr " + table::param(lr), "gradient descent", r.f, test_curve(t, r.path), r.reason};
+}
 
-    // 1. Gradient check at the start and at a saturated point (the start scaled to N(0, 3²):
-    //    most tanh units then have |input| > 2).
-    const Weights start = student_start(o.seed, o.init_scale);
-    const Weights saturated = student_start(o.seed, 3.0);
-    const auto checks = gradient_check(t.train, start, saturated);
-    std::vector<std::string> header{"point", "gradient"};
-    for (const auto& b : kBlocks) header.push_back(b.name);
-    table::Text check_table(header);
-    csv::Writer check_csv({"point", "gradient", "block", "rel_error"});
-    plot::HeatMap heat;
-    heat.title = "Relative error against finite differences, per weight block";
-    heat.xlabel = "weight block";
-    heat.ylabel = "gradient, at point";
-    heat.colorbar_label = "‖analytic − numeric‖ / ‖numeric‖";
-    heat.log_color = true;
-    heat.value_format = "%.1e";
-    heat.outline_best = false;   // the smallest error is no "best" of anything
-    for (const auto& b : kBlocks) heat.col_labels.push_back(b.name);
-    for (const auto& r : checks) {
-        std::vector<std::string> cells{r.point, r.gradient};
-        for (std::size_t k = 0; k < kBlocks.size(); ++k) {
-            cells.push_back(table::fmt("%.1e", r.errors[k]));
-            check_csv.row({r.point, r.gradient, kBlocks[k].name, csv::num(r.errors[k])});
-        }
-        check_table.add(cells);
-        heat.row_labels.push_back(r.gradient.substr(0, r.gradient.find(' ')) + ", " + r.point);
-        heat.values.push_back(r.errors);
-    }
-    check_csv.save(out / "gradient_check.csv");
-    plot::save(out / "gradient_check.svg", plot::to_svg(heat));
+// Entry k of a curve, or NaN (an empty cell, a "—" in a table) past its end.
+double value_at(const std::vector<double>& v, std::size_t k) { return k < v.size() ? v[k] : std::nan(""); }
+double last_value(const std::vector<double>& v) { return v.empty() ? std::nan("") : v.back(); }
 
-    // 2. BFGS and gradient descent from the same start.
-    const Vec x0 = ch2::pack(start);
-    const auto bfgs = train_bfgs(t, x0, o.iterations, true);
-    Curve bfgs_curve;
-    for (std::size_t k = 0; k < bfgs.history.size(); ++k) {
-        bfgs_curve.train.push_back(bfgs.history[k].f);
-        bfgs_curve.test.push_back(ch2::objective(ch2::unpack(bfgs.path[k]), t.test));
-    }
-    const Curve gd = gradient_descent(t, x0, o.lr, o.iterations);
+// Columns iteration, then train and test f of each curve; a curve's cells are empty after it
+// has stopped.
+void save_training(const fs::path& out, const std::vector<Curve>& curves) {
     csv::Writer training({"iteration", "bfgs_train", "bfgs_test", "gd_train", "gd_test"});
-    for (int k = 0; k <= o.iterations; ++k) {
-        const bool has_bfgs = k < static_cast<int>(bfgs_curve.train.size());
-        training.row({std::to_string(k), has_bfgs ? csv::num(bfgs_curve.train[k]) : "",
-                      has_bfgs ? csv::num(bfgs_curve.test[k]) : "", csv::num(gd.train[k]), csv::num(gd.test[k])});
+    std::size_t rows = 0;
+    for (const auto& c : curves) rows = std::max(rows, c.train.size());
+    for (std::size_t k = 0; k < rows; ++k) {
+        std::vector<std::string> row{std::to_string(k)};
+        for (const auto& c : curves) {
+            row.push_back(csv::num(value_at(c.train, k)));
+            row.push_back(csv::num(value_at(c.test, k)));
+        }
+        training.row(row);
     }
     training.save(out / "training.csv");
     plot::LinePlot fig;
@@ -235,63 +280,109 @@ int run(const Options& o, const std::filesystem::path& out) {
     fig.xlabel = "iteration";
     fig.ylabel = "f (mean squared error)";
     fig.log_y = true;
-    auto series = [](const std::string& label, const std::vector<double>& y, bool dashed) {
-        plot::Series s;
-        s.label = label;
-        for (std::size_t k = 0; k < y.size(); ++k) s.x.push_back(static_cast<double>(k)), s.y.push_back(y[k]);
-        s.markers = false;
-        s.dashed = dashed;
-        return s;
-    };
-    fig.series = {series("BFGS, train", bfgs_curve.train, false), series("BFGS, test", bfgs_curve.test, true),
-                  series("gradient descent, train", gd.train, false), series("gradient descent, test", gd.test, true)};
-    plot::save(out / "training.svg", plot::to_svg(fig));
-
-    // 3. BFGS from several starts.
-    csv::Writer starts({"start", "iterations", "train_f", "test_f", "stopped"});
-    int found_teacher = 0;
-    double best_test = 1e300, worst_test = 0;
-    {
-        Progress progress("chapter2: random starts", static_cast<std::size_t>(o.starts));
-        for (int k = 0; k < o.starts; ++k) {
-            const auto r = train_bfgs(t, ch2::pack(student_start(o.seed, o.init_scale, k)), 1000, false);
-            const double test_f = ch2::objective(ch2::unpack(r.x), t.test);
-            found_teacher += test_f < 1e-12;
-            best_test = std::min(best_test, test_f);
-            worst_test = std::max(worst_test, test_f);
-            starts.row({std::to_string(k), std::to_string(r.iterations()), csv::num(r.f), csv::num(test_f), r.reason});
-            progress.step();
+    for (const auto& c : curves)
+        for (bool test : {false, true}) {
+            plot::Series s;
+            s.label = c.name + (test ? ", test" : ", train");
+            s.y = test ? c.test : c.train;
+            for (std::size_t k = 0; k < s.y.size(); ++k) s.x.push_back(static_cast<double>(k));
+            s.markers = false;
+            s.dashed = test;
+            fig.series.push_back(s);
         }
+    plot::save(out / "training.svg", plot::to_svg(fig));
+}
+
+std::vector<Curve> training_experiment(const Options& o, const ch2::TeacherData& t, const fs::path& out) {
+    const Vec x0 = ch2::pack(student_start(o.seed, o.init_scale));
+    std::vector<Curve> curves{bfgs_curve(t, x0, o.iterations), gradient_descent_curve(t, x0, o.lr, o.iterations)};
+    save_training(out, curves);
+    return curves;
+}
+
+table::Text training_table(const std::vector<Curve>& curves) {
+    table::Text t({"method", "iterations", "train f (start)", "train f (end)", "test f (end)"});
+    for (const auto& c : curves)
+        t.add({c.method, std::to_string(c.train.empty() ? 0 : c.train.size() - 1), table::sci(value_at(c.train, 0), 3),
+               table::sci(last_value(c.train), 3), table::sci(last_value(c.test), 3)});
+    return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// BFGS from several random starts: the problem is not convex.
+
+std::string multi_start_experiment(const Options& o, const ch2::TeacherData& t, const fs::path& out) {
+    csv::Writer starts({"start", "iterations", "train_f", "test_f", "stopped"});
+    int found_teacher = 0, finite = 0;
+    double best_test = 0, worst_test = 0;
+    Progress progress("chapter2: random starts", static_cast<std::size_t>(o.starts));
+    for (int k = 0; k < o.starts; ++k) {
+        const auto r = train_bfgs(t, ch2::pack(student_start(o.seed, o.init_scale, k)), 1000, false);
+        const double test_f = ch2::objective(ch2::unpack(r.x), t.test);
+        starts.row({std::to_string(k), std::to_string(r.iterations()), csv::num(r.f), csv::num(test_f), r.reason});
+        progress.step();
+        if (!std::isfinite(test_f)) continue;
+        found_teacher += test_f < 1e-12;
+        best_test = finite ? std::min(best_test, test_f) : test_f;
+        worst_test = finite ? std::max(worst_test, test_f) : test_f;
+        ++finite;
     }
     starts.save(out / "starts.csv");
+    const std::string head = "BFGS from " + std::to_string(o.starts) + " random starts (1000 iterations at most): ";
+    if (finite == 0) return head + "none gives a finite f (see starts.csv).";
+    return head + std::to_string(found_teacher) + " reach the teacher (test f < 1e-12); test f from " +
+           table::sci(best_test, 3) + " to " + table::sci(worst_test, 3) + "." +
+           (finite < o.starts ? " " + std::to_string(o.starts - finite) + " diverged (see starts.csv)." : "");
+}
 
-    // Standard output and summary.md.
-    table::Text train_table({"method", "iterations", "train f (start)", "train f (end)", "test f (end)"});
-    train_table.add({"BFGS (strong Wolfe)", std::to_string(bfgs.iterations()), sci(bfgs_curve.train.front()),
-                     sci(bfgs_curve.train.back()), sci(bfgs_curve.test.back())});
-    train_table.add({"gradient descent, lr " + table::fmt("%g", o.lr), std::to_string(o.iterations),
-                     sci(gd.train.front()), sci(gd.train.back()), sci(gd.test.back())});
-    const std::string starts_line = "BFGS from " + std::to_string(o.starts) + " random starts (1000 iterations at most): " +
-                                    std::to_string(found_teacher) + " reach the teacher (test f < 1e-12); test f from " +
-                                    sci(best_test) + " to " + sci(worst_test) + ".";
+// ---------------------------------------------------------------------------------------------
+// Standard output and summary.md.
+
+// One line per method: why it stopped. `bullet` makes them a Markdown list.
+std::string stop_lines(const std::vector<Curve>& curves, const std::string& bullet = "") {
+    std::string s;
+    for (const auto& c : curves) s += bullet + c.name + " stopped: " + c.stopped + "\n";
+    return s;
+}
+
+summary::Summary chapter_summary(const Options& o, const table::Text& check, const table::Text& training,
+                                 const std::string& stops, const std::string& starts_line) {
+    summary::Summary s;
+    s.title = "Chapter 2 — the two-hidden-layer network of 000 §3";
+    s.sources = "000 §3 (the network with computed biases h0 and H0, and its derivatives)";
+    s.setup = "150 training and 50 test samples, y ~ N(0, I₆), targets from a teacher network of the same "
+              "architecture (its weights in `teacher.json`, the data in `data.csv`), seed " + std::to_string(o.seed) +
+              ". The student starts from weights N(0, " + table::param(o.init_scale) + "²). The report trains "
+              "nothing here; the teacher reaches f = 0.";
+    s.headline = check;
+    s.headline_notes = "Norm-wise relative error of each weight block's gradient against central differences, at "
+                       "the student's start and at a saturated point (weights N(0, 3²)). The full gradient (every "
+                       "path through the computed biases h0 and H0) agrees to rounding; the report's simplified "
+                       "gradient is exact for W3 and for rows 2–4 of W2, and wrong for W2's first row and for W1.";
+    s.figures = {{"gradient_check.svg", "The gradient check: relative error per weight block, full and simplified "
+                                        "gradient, at the start and at the saturated point"},
+                 {"training.svg", "f on the training and the test set along BFGS and gradient descent from the "
+                                  "same start"}};
+    s.sections = {{"Training on teacher data", training.markdown() + "\n" + stops + "\n" + starts_line}};
+    return s;
+}
+
+int run(const Options& o, const fs::path& out, const std::string& command) {
+    const ch2::TeacherData t = ch2::make_teacher_data(o.seed);
+    Timer timer;
+    write_data(out, t);
+    const table::Text check = gradient_check_experiment(o, t, out);
+    const std::vector<Curve> curves = training_experiment(o, t, out);
+    const std::string starts_line = multi_start_experiment(o, t, out);
+    const table::Text training = training_table(curves);
     std::cout << "Gradient check (norm-wise relative error against central differences):\n"
-              << check_table.aligned() << "\nTraining from the same start (x0 = " << table::fmt("%g", o.init_scale)
+              << check.aligned() << "\nTraining from the same start (x0 = " << table::param(o.init_scale)
               << "·N(0, 1), seed " << o.seed << "):\n"
-              << train_table.aligned() << "BFGS stopped: " << bfgs.reason << saturation_note(bfgs) << "\n"
-              << starts_line << "\n";
-    std::cerr << "chapter2: done in " << table::fmt("%.1f", timer.seconds()) << " s\n";
-
-    std::string md = "# Chapter 2 — the two-hidden-layer network of 000 §3\n\n";
-    md += "## The gradient check\n\nNorm-wise relative error of each weight block's gradient against central "
-          "differences, at the student's start and at a saturated point. The full gradient (every path "
-          "through the computed biases h0 and H0) agrees to rounding; the report's simplified gradient is "
-          "exact for W3 and for rows 2–4 of W2, and wrong for W2's first row and for W1.\n\n";
-    md += check_table.markdown() + "\n![gradient check](gradient_check.svg)\n\n";
-    md += "## Training on teacher data\n\n150 training and 50 test samples, y ~ N(0, I₆), targets from a teacher "
-          "network of the same architecture (its weights in `teacher.json`). The report trains nothing here; "
-          "the teacher reaches f = 0.\n\n";
-    md += train_table.markdown() + "\n" + starts_line + "\n\n![training](training.svg)\n";
-    files::write_atomic(out / "summary.md", md);
+              << training.aligned() << stop_lines(curves) << starts_line << "\n";
+    std::cerr << "chapter2: done in " << table::seconds(timer.seconds()) << "\n";
+    summary::Summary s = chapter_summary(o, check, training, stop_lines(curves, "- "), starts_line);
+    s.command = command;
+    summary::save(out / "summary.md", s);
     return 0;
 }
 
@@ -307,15 +398,15 @@ int main(int argc, char** argv) {
     flags.add("seed", o.seed, "seed of the teacher, the data and the student's start");
     flags.add("iterations", o.iterations, "iterations of BFGS and of gradient descent", cli::between(0, 100000));
     flags.add("init-scale", o.init_scale, "the student starts from weights N(0, scale²)", cli::positive());
-    flags.add("lr", o.lr, "learning rate of gradient descent", cli::positive());
+    flags.add("lr", o.lr, "learning rate η of gradient descent", cli::positive());
     flags.add("starts", o.starts, "random starts for the BFGS multi-start table", cli::between(1, 1000));
     flags.add("dump-gradient", o.dump_gradient,
               "write y, z, W1, W2, W3, f, dW1, dW2, dW3 (the full gradient at the start) as JSON to this file, "
               "and do nothing else");
     return cli::run(flags, argc, argv, [&] {
         if (!o.dump_gradient.empty()) return dump_gradient(o);
-        files::ResultFolder folder(o.out);
-        const int status = run(o, folder.path());
+        files::ResultFolder folder(o.out);   // every flag has been checked; chapter 2 reads no data
+        const int status = run(o, folder.path(), flags.command_line());
         folder.publish();
         return status;
     });

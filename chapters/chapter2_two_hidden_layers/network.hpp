@@ -200,6 +200,42 @@ inline optim::Objective make_objective(const Data& d) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Plain gradient descent, the baseline BFGS is measured against: x_{k+1} = x_k − η ∇f(x_k), with
+// η the learning rate (--lr). It records every iterate, and stops at the first iterate where f or
+// ∇f is not finite ("diverged at iteration k"), which is then not recorded. (f is bounded here,
+// f ≤ (1/m) Σ‖z − ẑ‖² ≤ 12, so a non-finite value is the only way it can diverge: weights large
+// enough to overflow W2 h* or W3 H*.)
+
+struct DescentResult {
+    std::vector<double> f;   // f(x_k), k = 0 … iterations(): finite values only
+    std::vector<Vec> path;   // x_k, the same rows
+    bool diverged = false;
+    std::string reason;      // "reached the iteration limit" or "diverged at iteration k: …"
+    int iterations() const { return static_cast<int>(f.size()) - 1; }
+};
+
+inline bool all_finite(double f, const Vec& g) { return std::isfinite(f) && optim::all_finite(g); }
+
+inline DescentResult gradient_descent(const optim::Objective& f, Vec x, double eta, int iterations) {
+    DescentResult r;
+    Vec g(x.size());
+    for (int k = 0; k <= iterations; ++k) {
+        const double fx = f(x, g);
+        if (!all_finite(fx, g)) {
+            r.diverged = true;
+            r.reason = "diverged at iteration " + std::to_string(k) + ": f or its gradient is not finite";
+            return r;
+        }
+        r.f.push_back(fx);
+        r.path.push_back(x);
+        if (k < iterations)
+            for (std::size_t i = 0; i < x.size(); ++i) x[i] -= eta * g[i];
+    }
+    r.reason = "reached the iteration limit";
+    return r;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Teacher data. 000 §3 gives no data, so we make some the network can fit exactly: inputs
 // y ~ N(0, I₆), targets z = ẑ_teacher(y) from a network of the same architecture whose weights
 // are drawn N(0, 1/fan_in) (fan_in = 6, 5, 4 for W1, W2, W3), so that every layer's input to

@@ -222,17 +222,43 @@ TEST_CASE(no_finite_minimiser_ends_with_a_failure_reason) {
     CHECK_LE(evaluations, 1 + 100 * 60);   // within its budget
 }
 
-TEST_CASE(nan_at_the_start_fails_at_once) {
+TEST_CASE(nan_at_the_start_diverges_at_iteration_zero) {
     int evaluations = 0;
     optim::Objective f = [&](const Vector&, Vector& g) {
         ++evaluations;
         g[0] = 0;
-        return NAN;
+        return static_cast<double>(NAN);
     };
     const auto r = optim::bfgs(f, {1.0});
-    CHECK(r.stop == optim::StopReason::non_finite_start);
+    CHECK(r.stop == optim::StopReason::diverged);
+    CHECK(r.reason.rfind("diverged at iteration 0: ", 0) == 0);
     CHECK_EQ(evaluations, 1);
     CHECK_EQ(r.iterations(), 0);
+}
+
+namespace {
+// f = Σ (x_i − 3)² where x₀ < 2 and NaN beyond: the minimum lies past a wall of NaN.
+double walled_quadratic(const Vector& x, Vector& g) {
+    if (x[0] >= 2) {
+        g[0] = g[1] = std::nan("");
+        return std::nan("");
+    }
+    g[0] = 2 * (x[0] - 3);
+    g[1] = 2 * (x[1] - 3);
+    return (x[0] - 3.0) * (x[0] - 3.0) + (x[1] - 3.0) * (x[1] - 3.0);
+}
+}  // namespace
+
+TEST_CASE(report_search_into_a_non_finite_region_diverges) {
+    // From (0, 0), p = −∇f = (6, 6): the report's first trial, α = 1, lands at (6, 6), beyond the
+    // wall. Its rule has no way back, so BFGS stops in iteration 1 and says it diverged.
+    optim::BfgsOptions o;
+    o.line_search = optim::report_line_search({});
+    const auto r = optim::bfgs(walled_quadratic, {0.0, 0.0}, o);
+    CHECK(r.stop == optim::StopReason::diverged);
+    CHECK(r.reason.rfind("diverged at iteration 1: ", 0) == 0);
+    CHECK_EQ(r.iterations(), 0);
+    CHECK_EQ(r.f, 18.0);   // the last finite point is kept
 }
 
 TEST_CASE(zero_gradient_at_the_start_is_success_at_iteration_zero) {
@@ -268,19 +294,11 @@ TEST_CASE(ascent_direction_resets_the_inverse_hessian) {
 }
 
 TEST_CASE(non_finite_region_is_never_accepted) {
-    // f = Σ (x_i − 3)², undefined (NaN) where x₀ ≥ 2: no step may ever land there.
-    optim::Objective f = [](const Vector& x, Vector& g) {
-        if (x[0] >= 2) {
-            g[0] = g[1] = std::nan("");
-            return std::nan("");
-        }
-        g[0] = 2 * (x[0] - 3);
-        g[1] = 2 * (x[1] - 3);
-        return (x[0] - 3.0) * (x[0] - 3.0) + (x[1] - 3.0) * (x[1] - 3.0);
-    };
+    // The walled quadratic with strong Wolfe: the search steps back from the wall each time, so
+    // no step may ever land beyond it.
     optim::BfgsOptions o;
     o.max_iterations = 30;
-    const auto r = optim::bfgs(f, {0.0, 0.0}, o);
+    const auto r = optim::bfgs(walled_quadratic, {0.0, 0.0}, o);
     bool all_finite = true;
     for (const auto& it : r.history) all_finite = all_finite && std::isfinite(it.f);
     CHECK(all_finite);
@@ -288,7 +306,9 @@ TEST_CASE(non_finite_region_is_never_accepted) {
                  r.x[0], r.x[1], r.f, r.reason.c_str());
     CHECK(r.x[0] < 2);
     // From (0, 0) the steps run along the diagonal towards (3, 3), so the wall is met near
-    // (2, 2) where f = 2 (from f = 18 at the start); there the line search must give up cleanly.
+    // (2, 2) where f = 2 (from f = 18 at the start). There every trial the search can still take
+    // lands on the wall, so BFGS stops, and names the non-finite value as the reason.
     CHECK_LT(r.f, 2.1);
-    CHECK(r.stop == optim::StopReason::line_search_failed);
+    CHECK(r.stop == optim::StopReason::diverged);
+    CHECK(r.reason.find("non-finite") != std::string::npos);
 }

@@ -1,6 +1,6 @@
 // Tests of common/line_search.hpp on the classic one-dimensional test functions of Moré and
 // Thuente (1994): every accepted `wolfe` step satisfies both strong Wolfe inequalities, from
-// initial steps far too small to far too large; the `seed` rule satisfies its weak conditions.
+// initial steps far too small to far too large; the `report` rule satisfies its weak conditions.
 #include "common/line_search.hpp"
 
 #include <cmath>
@@ -56,33 +56,33 @@ TEST_CASE(wolfe_steps_satisfy_strong_wolfe_on_phi2) {
         for (double a0 : {1e-3, 1e-1, 1e1, 1e3}) check_strong_wolfe(phi2, a0, 1e-3, eta);
 }
 
-TEST_CASE(seed_rule_satisfies_its_weak_wolfe_conditions) {
+TEST_CASE(report_rule_satisfies_its_weak_wolfe_conditions) {
     for (auto phi : {phi1, phi2}) {
         Vector x{0.0}, g{0.0}, p{1.0};
         const double f0 = phi(x, g), slope0 = g[0];
         optim::LineSearchOptions o;
         o.mu = 1e-4, o.eta = 0.1;
-        const auto r = optim::seed_search(phi, x, f0, g, p, o);
+        const auto r = optim::report_search(phi, x, f0, g, p, o);
         CHECK(r.status == optim::SearchStatus::ok);
         CHECK_LE(r.f, f0 + o.mu * r.alpha * slope0);
         CHECK(r.grad[0] >= o.eta * slope0);
     }
 }
 
-TEST_CASE(seed_rule_follows_its_doubling_and_shrinking_steps) {
+TEST_CASE(report_rule_follows_its_doubling_and_shrinking_steps) {
     // φ₁ from α₀ = 0.01: the slope stays negative, so α doubles 0.01, 0.02, …, 1.28 (8 trials)
     // until the curvature condition φ′(α) ≥ 0.1 φ′(0) first holds; Armijo holds throughout.
     Vector x{0.0}, g{0.0}, p{1.0};
     const double f0 = phi1(x, g);
     optim::LineSearchOptions o;
     o.mu = 1e-4, o.eta = 0.1, o.alpha0 = 0.01;
-    const auto r = optim::seed_search(phi1, x, f0, g, p, o);
+    const auto r = optim::report_search(phi1, x, f0, g, p, o);
     CHECK(r.status == optim::SearchStatus::ok);
     CHECK_EQ(r.alpha, 1.28);
     CHECK_EQ(r.trials, 8);
     // From α₀ = 100 the slope has changed sign, so α shrinks by 1.5 until both hold.
     o.alpha0 = 100;
-    const auto s = optim::seed_search(phi1, x, f0, g, p, o);
+    const auto s = optim::report_search(phi1, x, f0, g, p, o);
     CHECK(s.status == optim::SearchStatus::ok);
     double expect = 100;
     while (!(-expect / (expect * expect + 2) <= f0 + 1e-4 * expect * g[0] &&
@@ -101,7 +101,7 @@ TEST_CASE(ascent_directions_are_never_searched) {
     Vector x{1.0}, g{2.0};
     for (const Vector& p : {Vector{1.0}, Vector{0.0}}) {   // uphill, and no direction at all
         CHECK(optim::wolfe_search(f, x, 1.0, g, p, {}).status == optim::SearchStatus::not_descent);
-        CHECK(optim::seed_search(f, x, 1.0, g, p, {}).status == optim::SearchStatus::not_descent);
+        CHECK(optim::report_search(f, x, 1.0, g, p, {}).status == optim::SearchStatus::not_descent);
     }
     CHECK_EQ(evaluations, 0);
 }
@@ -116,7 +116,7 @@ TEST_CASE(unbounded_functions_exhaust_the_trial_limit) {
     optim::LineSearchOptions o;
     o.max_trials = 30;
     const auto w = optim::wolfe_search(f, x, 0.0, g, p, o);
-    const auto s = optim::seed_search(f, x, 0.0, g, p, o);
+    const auto s = optim::report_search(f, x, 0.0, g, p, o);
     CHECK(w.status == optim::SearchStatus::max_trials);
     CHECK(s.status == optim::SearchStatus::max_trials);
     CHECK_EQ(s.trials, 30);
@@ -143,7 +143,30 @@ TEST_CASE(non_finite_points_are_never_accepted) {
         CHECK(w.x[0] < 2);
         CHECK(std::isfinite(w.f) && w.f < f0);
         // The report's rule has no way back from a non-finite value: it stops and says so.
-        const auto s = optim::seed_search(f, x, f0, g, p, o);
+        const auto s = optim::report_search(f, x, f0, g, p, o);
         CHECK(s.status == optim::SearchStatus::non_finite);
     }
+}
+
+TEST_CASE(a_direction_with_no_finite_step_is_reported_as_non_finite) {
+    // f = (x − 3)² at x ≤ 0 and NaN at every x > 0: along p = +1 no step is finite. The wolfe
+    // search steps back, halving towards 0 until its bracket collapses, and then names the
+    // non-finite values as the reason; the report's rule stops at its first trial.
+    optim::Objective f = [](const Vector& x, Vector& g) {
+        if (x[0] > 0) {
+            g[0] = NAN;
+            return static_cast<double>(NAN);
+        }
+        g[0] = 2 * (x[0] - 3);
+        return (x[0] - 3) * (x[0] - 3);
+    };
+    Vector x{0.0}, g{0.0}, p{1.0};
+    const double f0 = f(x, g);
+    const auto w = optim::wolfe_search(f, x, f0, g, p, {});
+    CHECK(w.status == optim::SearchStatus::non_finite);
+    CHECK_EQ(w.non_finite_trials, w.trials);
+    CHECK_LE(w.trials, 60);
+    const auto s = optim::report_search(f, x, f0, g, p, {});
+    CHECK(s.status == optim::SearchStatus::non_finite);
+    CHECK_EQ(s.trials, 1);
 }
