@@ -109,10 +109,28 @@ inline std::string unpredictable_suffix() {
     return buf;
 }
 
+// Check, before any work is done, that a single output file can go to `path`: its folder exists,
+// and nothing is there but (at most) a regular file or a symbolic link, which the write replaces.
+// A folder, FIFO or device in its place is refused, never written into or replaced.
+inline void check_output_file(const fs::path& path) {
+    const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        throw IoError("cannot write " + path.string() + ": the folder " + folder.string() + " does not exist");
+    const fs::file_type t = fs::symlink_status(path, ec).type();
+    if (t != fs::file_type::not_found && t != fs::file_type::regular && t != fs::file_type::symlink)
+        throw IoError("cannot write " + path.string() + ": it is " + kind_of(t) + ", not a regular file");
+}
+
 // Write `content` to `path` atomically; IoError with the operating system's reason for the
 // operation that failed, and then neither the temporary nor a partial `path` is left behind.
 inline void write_atomic(const fs::path& path, std::string_view content) {
     interrupt::check();
+    std::error_code ec;
+    const fs::file_type t = fs::symlink_status(path, ec).type();
+    if (t == fs::file_type::fifo || t == fs::file_type::character || t == fs::file_type::block ||
+        t == fs::file_type::socket)   // a rename would replace the special file itself
+        throw IoError("cannot write " + path.string() + ": it is " + kind_of(t) + ", not a regular file");
     fs::path tmp = path;
     tmp += ".tmp-" + unpredictable_suffix();
     const std::string what = "cannot write " + path.string() + ": ";
@@ -122,7 +140,7 @@ inline void write_atomic(const fs::path& path, std::string_view content) {
     if (std::fwrite(content.data(), 1, content.size(), f) != content.size()) reason = errno;
     if (std::fflush(f) != 0 && reason == 0) reason = errno;
     if (std::fclose(f) != 0 && reason == 0) reason = errno;
-    std::error_code ec, ignored;
+    std::error_code ignored;
     if (reason == 0) fs::rename(tmp, path, ec);
     if (reason != 0 || ec) {
         const std::string why = reason != 0 ? std::strerror(reason) : ec.message();

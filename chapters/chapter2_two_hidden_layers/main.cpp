@@ -78,22 +78,8 @@ std::string json_weights(const Weights& w, const std::string& prefix) {
 // ---------------------------------------------------------------------------------------------
 // --dump-gradient: everything checked before the one file is written.
 
-// A file we may create or replace: its folder exists, and what is there now, if anything, is a
-// regular file (never a folder, FIFO or device; a symbolic link is replaced, not followed).
-void check_output_file(const std::string& path) {
-    const fs::path p(path);
-    const fs::path folder = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-    std::error_code ec;
-    if (!fs::is_directory(folder, ec))
-        throw IoError("cannot write " + path + ": the folder " + folder.string() + " does not exist");
-    const fs::file_status st = fs::symlink_status(p, ec);
-    if (st.type() != fs::file_type::not_found && st.type() != fs::file_type::regular &&
-        st.type() != fs::file_type::symlink)
-        throw IoError("cannot write " + path + ": it is " + files::kind_of(st.type()) + ", not a regular file");
-}
-
 int dump_gradient(const Options& o) {
-    check_output_file(o.dump_gradient);
+    files::check_output_file(o.dump_gradient);
     const ch2::TeacherData t = ch2::make_teacher_data(o.seed);
     ch2::Data all = t.train;
     all.y.insert(all.y.end(), t.test.y.begin(), t.test.y.end());

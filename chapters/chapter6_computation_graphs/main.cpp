@@ -407,6 +407,7 @@ std::string json_column(const Matrix& b) {   // an n×1 matrix as a flat list
 }
 
 int dump_gradient(const Options& o) {
+    files::check_output_file(o.dump_gradient);
     const Point002 p = seeded_point(o.seed, static_cast<std::size_t>(o.hidden), static_cast<std::size_t>(o.classes));
     const LossAndGradient lg = graph_gradient_002(p.net, p.x, p.c);
     std::string c = "[";

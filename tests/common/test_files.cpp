@@ -150,3 +150,13 @@ TEST_CASE(default_locations) {
     CHECK(fs::is_directory(files::datasets_dir()));
     CHECK_EQ(files::default_results_dir("chapter1"), fs::path("results") / "chapter1");   // relative to the working directory
 }
+
+TEST_CASE(a_single_file_never_replaces_a_folder_fifo_or_device) {
+    const auto dir = testing::scratch_dir("files_special_target");
+    CHECK_THROWS(files::write_atomic("/dev/null", "x"), IoError, "/dev/null: it is a character device, not a regular file");
+    CHECK_THROWS(files::check_output_file(dir), IoError, "it is a folder, not a regular file");
+    CHECK_THROWS(files::check_output_file(dir / "no" / "x.json"), IoError, "the folder " + (dir / "no").string() + " does not exist");
+    if (std::system(("mkfifo " + (dir / "fifo").string()).c_str()) == 0)
+        CHECK_THROWS(files::write_atomic(dir / "fifo", "x"), IoError, "it is a FIFO (named pipe), not a regular file");
+    CHECK(fs::exists("/dev/null") && !fs::is_regular_file("/dev/null"));   // still the device
+}
