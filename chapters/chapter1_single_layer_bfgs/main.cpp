@@ -18,7 +18,7 @@
 #include "common/cli.hpp"
 #include "common/csv.hpp"
 #include "common/files.hpp"
-#include "common/plot.hpp"
+#include "common/plot/line_plot.hpp"
 #include "common/random.hpp"
 #include "common/table.hpp"
 

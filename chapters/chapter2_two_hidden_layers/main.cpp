@@ -21,7 +21,8 @@
 #include "common/csv.hpp"
 #include "common/files.hpp"
 #include "common/finite_difference.hpp"
-#include "common/plot.hpp"
+#include "common/plot/heat_map.hpp"
+#include "common/plot/line_plot.hpp"
 #include "common/progress.hpp"
 #include "common/table.hpp"
 

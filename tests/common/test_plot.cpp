@@ -1,8 +1,11 @@
-// Tests of common/plot.hpp: the SVG figures are well-formed XML whatever the labels and numbers,
+// Tests of common/plot/: the SVG figures are well-formed XML whatever the labels and numbers,
 // never show nan or inf, skip what a log axis cannot show, print the heat-map values, and draw
 // the decision boundary where it is; nice ticks are 1-2-5 steps; marching squares is exact on
 // a linear field.
-#include "common/plot.hpp"
+#include "common/plot/decision_map.hpp"
+#include "common/plot/heat_map.hpp"
+#include "common/plot/image_grid.hpp"
+#include "common/plot/line_plot.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -187,10 +190,10 @@ std::vector<std::vector<std::pair<double, double>>> polylines(const std::string&
 struct Frame {
     double x = 0, y = 0, w = 0, h = 0;
 };
-// The plot area's frame: the unfilled rectangle with the dark stroke.
+// The plot area's frame.
 Frame frame(const std::string& svg) {
     for (const std::string& tag : tags(svg, "rect"))
-        if (attr(tag, "fill") == "none" && attr(tag, "stroke") == "#333333")
+        if (attr(tag, "class") == "frame")
             return {num_attr(tag, "x"), num_attr(tag, "y"), num_attr(tag, "width"), num_attr(tag, "height")};
     return {};
 }
@@ -328,6 +331,8 @@ TEST_CASE(every_figure_is_well_formed_xml_with_markup_characters_in_labels) {
         CHECK(svg.find("sans-serif") != std::string::npos);
         if (!problem.empty()) std::fprintf(stderr, "  figure %zu: %s\n", k, problem.c_str());
     }
+    // The same input gives the same bytes.
+    CHECK(all_kinds(label) == svgs);
 }
 
 TEST_CASE(no_figure_ever_shows_nan_or_inf) {
@@ -413,8 +418,12 @@ TEST_CASE(log_axis_skips_nonpositive_and_nonfinite_points_and_breaks_the_line) {
         CHECK_EQ(lines[0].size(), 5u);
         CHECK_EQ(lines[1].size(), 4u);
     }
-    // Decade labels on the log axis are 10^k with a superscript.
+    // 1 … 64 spans under two decades: plain labels 1, 2, 5, 10, 20, 50 (or finer). Over more
+    // decades the labels are 10^k with a superscript.
     p.log_y = true;
+    svg = plot::to_svg(p);
+    for (const char* label : {">1<", ">2<", ">5<", ">10<", ">20<", ">50<"}) CHECK(svg.find(label) != std::string::npos);
+    p.series[0].y = {1e-3, 1e-2, 0.1, 1, 10, 100, 1e3, 1e4, 1e5, 1e6};
     svg = plot::to_svg(p);
     CHECK(svg.find(">10<tspan") != std::string::npos);
 }
