@@ -1,14 +1,18 @@
 // Tests of common/plot/: the SVG figures are well-formed XML whatever the labels and numbers,
 // never show nan or inf, skip what a log axis cannot show, print the heat-map values, and draw
 // the decision boundary where it is; nice ticks are 1-2-5 steps; marching squares is exact on
-// a linear field.
+// a linear field. Read back from the SVG itself: no legend or label covers a drawn point or
+// line, no two curves look alike, every decade of a log axis is labelled and the data fill the
+// axis, every colour map has a colour bar with four or more even, round ticks.
 #include "common/plot/decision_map.hpp"
 #include "common/plot/heat_map.hpp"
 #include "common/plot/image_grid.hpp"
 #include "common/plot/line_plot.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <string>
@@ -190,7 +194,7 @@ std::vector<std::vector<std::pair<double, double>>> polylines(const std::string&
 struct Frame {
     double x = 0, y = 0, w = 0, h = 0;
 };
-// The plot area's frame.
+// The plot area's frame (the first one, in a figure of panels).
 Frame frame(const std::string& svg) {
     for (const std::string& tag : tags(svg, "rect"))
         if (attr(tag, "class") == "frame")
@@ -725,4 +729,381 @@ TEST_CASE(save_writes_the_file_and_leaves_no_temporary) {
     CHECK_EQ(entries, 1u);
     CHECK(!std::filesystem::exists(dir / "loss.svg.tmp"));
     CHECK_THROWS(plot::save(dir / "missing" / "loss.svg", svg), IoError, "cannot write");
+}
+
+// ═══════════════════════════ figures that never hide their data ═══════════════════════════
+
+namespace {
+
+// A fixed linear congruential sequence in [0, 1): test data without a random library.
+struct Lcg {
+    std::uint64_t state;
+    double operator()() {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<double>(state >> 11) / 9007199254740992.0;
+    }
+};
+
+// Something a LinePlot drew for its data, read back from the SVG: a segment with the half-width
+// of its stroke (a marker is a segment of length zero with its radius).
+struct Drawn {
+    double x0, y0, x1, y1, r;
+};
+
+// The contents of every <g class="cls" …> … </g> (such groups hold no nested groups).
+std::vector<std::string> groups(const std::string& svg, const std::string& cls) {
+    std::vector<std::string> out;
+    const std::string open = "<g class=\"" + cls + "\"";
+    for (std::size_t p = svg.find(open); p != std::string::npos; p = svg.find(open, p + 1))
+        out.push_back(svg.substr(p, svg.find("</g>", p) - p));
+    return out;
+}
+
+// Curve segments (class series), markers, triangles beyond the axis, reference lines.
+std::vector<Drawn> drawn_data(const std::string& svg) {
+    std::vector<Drawn> out;
+    for (const std::string& tag : tags(svg, "polyline")) {
+        if (attr(tag, "class") != "series") continue;
+        const std::vector<double> v = numbers(attr(tag, "points"));
+        for (std::size_t k = 2; k + 1 < v.size(); k += 2)
+            out.push_back({v[k - 2], v[k - 1], v[k], v[k + 1], num_attr(tag, "stroke-width") / 2});
+    }
+    for (const std::string& g : groups(svg, "markers"))
+        for (const std::string& tag : tags(g, "circle")) {
+            const double x = num_attr(tag, "cx"), y = num_attr(tag, "cy");
+            out.push_back({x, y, x, y, num_attr(tag, "r") + 0.3});  // + half the white edge
+        }
+    for (const std::string& tag : tags(svg, "path"))
+        if (attr(tag, "class") == "beyond") {
+            const std::vector<double> v = numbers(attr(tag, "d"));
+            for (std::size_t k = 0; k + 1 < v.size(); k += 2) {
+                const std::size_t n = (k + 2) % v.size();
+                out.push_back({v[k], v[k + 1], v[n], v[n + 1], 0});
+            }
+        }
+    for (const std::string& tag : tags(svg, "line"))
+        if (attr(tag, "class") == "hline")
+            out.push_back({num_attr(tag, "x1"), num_attr(tag, "y1"), num_attr(tag, "x2"), num_attr(tag, "y2"),
+                           num_attr(tag, "stroke-width") / 2});
+    return out;
+}
+
+bool inside(const plot::Rect& r, double x, double y) {
+    return x >= r.x && x <= r.right() && y >= r.y && y <= r.bottom();
+}
+double turn(double ax, double ay, double bx, double by, double cx, double cy) {
+    return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+// True when the segments p–q and a–b cross or touch (orientation test).
+bool cross(double px, double py, double qx, double qy, double ax, double ay, double bx, double by) {
+    return turn(px, py, qx, qy, ax, ay) * turn(px, py, qx, qy, bx, by) <= 0 &&
+           turn(ax, ay, bx, by, px, py) * turn(ax, ay, bx, by, qx, qy) <= 0;
+}
+// True when the mark, with its stroke, touches the box: an end inside the box grown by the
+// half-width, or the segment crossing one of that grown box's edges.
+bool touches(const Drawn& m, const plot::Rect& box) {
+    const plot::Rect g{box.x - m.r, box.y - m.r, box.w + 2 * m.r, box.h + 2 * m.r};
+    if (inside(g, m.x0, m.y0) || inside(g, m.x1, m.y1)) return true;
+    const double c[5][2] = {{g.x, g.y}, {g.right(), g.y}, {g.right(), g.bottom()}, {g.x, g.bottom()}, {g.x, g.y}};
+    for (int k = 0; k < 4; ++k)
+        if (cross(m.x0, m.y0, m.x1, m.y1, c[k][0], c[k][1], c[k + 1][0], c[k + 1][1])) return true;
+    return false;
+}
+
+// How many drawn marks the box touches; prints the first.
+std::size_t covered(const std::vector<Drawn>& drawn, const plot::Rect& box, const char* what) {
+    std::size_t n = 0;
+    for (const Drawn& m : drawn)
+        if (touches(m, box) && n++ == 0)
+            std::fprintf(stderr, "  %s (%.1f %.1f %.1f × %.1f) touches (%.1f %.1f)–(%.1f %.1f)\n", what, box.x, box.y,
+                         box.w, box.h, m.x0, m.y0, m.x1, m.y1);
+    return n;
+}
+
+// The layout's legend and label boxes touch no drawn data, no each other, and stay inside the
+// figure; the SVG draws the legend box and each label where the layout says.
+void check_nothing_hidden(const plot::LinePlot& p) {
+    const plot::LineLayout L = plot::layout(p);
+    const std::string svg = plot::to_svg(p);
+    const std::vector<Drawn> drawn = drawn_data(svg);
+    CHECK(drawn.size() > 10);
+    std::vector<plot::Rect> boxes;
+    if (!L.entries.empty()) {
+        CHECK(!L.legend.empty());
+        CHECK_EQ(covered(drawn, L.legend, "legend"), 0u);
+        const auto box = tags(svg, "rect");
+        std::size_t found = 0;
+        for (const std::string& tag : box)
+            if (attr(tag, "class") == "legend-box") {
+                ++found;
+                CHECK_NEAR(num_attr(tag, "x"), L.legend.x, 0.01);
+                CHECK_NEAR(num_attr(tag, "y"), L.legend.y, 0.01);
+                CHECK_NEAR(num_attr(tag, "width"), L.legend.w, 0.01);
+                CHECK_NEAR(num_attr(tag, "height"), L.legend.h, 0.01);
+            }
+        CHECK_EQ(found, 1u);
+        boxes.push_back(L.legend);
+    }
+    const auto label_tags = tags(svg, "text");
+    std::size_t k_label = 0;
+    for (std::size_t k = 0; k < p.hlines.size(); ++k) {
+        if (p.hlines[k].label.empty()) continue;
+        const plot::Rect& r = L.labels[k];
+        CHECK(!r.empty());
+        CHECK_EQ(covered(drawn, r, "label"), 0u);
+        CHECK(r.w >= plot::detail::text_width(p.hlines[k].label, plot::detail::kTickFont));
+        for (; k_label < label_tags.size() && attr(label_tags[k_label], "class") != "label"; ++k_label) {}
+        CHECK(k_label < label_tags.size());
+        if (k_label < label_tags.size())
+            CHECK(inside(r, num_attr(label_tags[k_label], "x"), num_attr(label_tags[k_label], "y")));
+        ++k_label;
+        boxes.push_back(r);
+    }
+    for (std::size_t a = 0; a < boxes.size(); ++a) {
+        CHECK(boxes[a].x >= 0 && boxes[a].right() <= L.figure.w && boxes[a].y >= 0 && boxes[a].bottom() <= L.figure.h);
+        for (std::size_t b = a + 1; b < boxes.size(); ++b) CHECK(!plot::overlap(boxes[a], boxes[b]));
+    }
+}
+
+// MNIST-like accuracy curves: two models, training solid and test dashed, and the document's
+// final accuracies as reference lines right among the curves.
+plot::LinePlot accuracy_like() {
+    plot::LinePlot p;
+    p.title = "Accuracy";
+    p.xlabel = "epoch";
+    p.ylabel = "accuracy";
+    Lcg u{7};
+    const char* colors[] = {"#0072B2", "#D55E00"};
+    for (int m = 0; m < 2; ++m)
+        for (int set = 0; set < 2; ++set) {
+            plot::Series s;
+            s.label = std::string(m ? "softmax" : "MLP") + (set ? ", test" : ", training");
+            s.dashed = set == 1;
+            s.color = colors[m];
+            for (int e = 1; e <= (m ? 40 : 30); ++e) {
+                const double top = m ? 0.934 - 0.008 * set : 0.999 - 0.018 * set;
+                s.x.push_back(e);
+                s.y.push_back(top - 0.04 * std::exp(-e / 3.0) + 0.002 * u());
+            }
+            p.series.push_back(s);
+        }
+    p.hlines = {{0.93, "001: MLP"}, {0.89, "001: softmax regression"}};
+    return p;
+}
+
+// Ten noisy curves, most flat near the top, one falling far, one slowly (as RandomNet's).
+plot::LinePlot ten_nets() {
+    plot::LinePlot p;
+    p.title = "ten nets";
+    Lcg u{11};
+    for (int k = 0; k < 10; ++k) {
+        plot::Series s;
+        s.label = "net " + std::to_string(k + 1);
+        s.markers = false;
+        for (int e = 1; e <= 100; ++e) {
+            double y = 0.116 + 0.004 * (u() - 0.5);
+            if (k == 6) y = 0.058 + 0.064 * std::exp(-e / 18.0);
+            if (k == 4) y = 0.119 - 0.00025 * e;
+            s.x.push_back(e);
+            s.y.push_back(y);
+        }
+        p.series.push_back(s);
+    }
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE(legends_and_labels_never_cover_a_drawn_point_or_line) {
+    check_nothing_hidden(accuracy_like());
+    check_nothing_hidden(ten_nets());
+
+    // Fourteen waves fill the whole plot area: the legend must go to the right of it.
+    plot::LinePlot waves;
+    for (int k = 0; k < 14; ++k) {
+        plot::Series s;
+        s.label = "wave " + std::to_string(k);
+        s.markers = false;
+        for (int i = 0; i <= 200; ++i) {
+            s.x.push_back(i * 0.05);
+            s.y.push_back(std::sin(i * 0.05 * 3 + k * 0.45));
+        }
+        waves.series.push_back(s);
+    }
+    check_nothing_hidden(waves);
+    const plot::LineLayout lw = plot::layout(waves);
+    CHECK(lw.legend_outside);
+    CHECK(lw.legend.x >= lw.frame.right());
+
+    // A zigzag around a reference line leaves no room beside it: its label goes outside too,
+    // at the line's height.
+    plot::LinePlot zig;
+    plot::Series z{"zigzag", {}, {}, false};
+    for (int i = 0; i <= 100; ++i) z.x.push_back(i), z.y.push_back(i % 2 ? 0.56 : 0.44);
+    zig.series = {z, {"low", {0, 100}, {0, 0}, false}, {"high", {0, 100}, {1, 1}, false}};
+    zig.hlines = {{0.5, "the reference"}};
+    check_nothing_hidden(zig);
+    const plot::LineLayout lz = plot::layout(zig);
+    CHECK(lz.labels[0].x >= lz.frame.right());
+    CHECK(lz.labels[0].y <= lz.hline_y[0] && lz.labels[0].bottom() >= lz.hline_y[0]);
+
+    // A log axis over sixteen decades with markers on every point.
+    plot::LinePlot lg;
+    lg.log_y = true;
+    for (int k = 0; k < 3; ++k) {
+        plot::Series s{"run " + std::to_string(k), {}, {}};
+        for (int i = 0; i <= 30; ++i) s.x.push_back(i), s.y.push_back(std::pow(10.0, -i * (k + 1) / 6.0));
+        lg.series.push_back(s);
+    }
+    lg.hlines = {{1e-8, "tolerance"}};
+    check_nothing_hidden(lg);
+}
+
+namespace {
+
+// (stroke, dash) of every curve's polyline, in order.
+std::vector<std::pair<std::string, std::string>> curve_styles(const std::string& svg) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const std::string& tag : tags(svg, "polyline"))
+        if (attr(tag, "class") == "series") out.push_back({attr(tag, "stroke"), attr(tag, "stroke-dasharray")});
+    return out;
+}
+
+// CIELAB (D65) of a colour "#rrggbb".
+std::array<double, 3> lab(const std::string& hex) {
+    double c[3];
+    for (int k = 0; k < 3; ++k) {
+        const double v = std::strtol(hex.substr(1 + 2 * k, 2).c_str(), nullptr, 16) / 255.0;
+        c[k] = v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    }
+    const double X = (0.4124 * c[0] + 0.3576 * c[1] + 0.1805 * c[2]) / 0.95047;
+    const double Y = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    const double Z = (0.0193 * c[0] + 0.1192 * c[1] + 0.9505 * c[2]) / 1.08883;
+    auto f = [](double t) { return t > 0.008856 ? std::cbrt(t) : 7.787 * t + 16.0 / 116; };
+    return {116 * f(Y) - 16, 500 * (f(X) - f(Y)), 200 * (f(Y) - f(Z))};
+}
+
+}  // namespace
+
+TEST_CASE(no_two_series_of_a_figure_share_colour_and_dash) {
+    // Colours a reader can tell apart: CIELAB ΔE of at least 20 between any two of the palette.
+    const double kMinDeltaE = 20;
+    CHECK(plot::detail::kPalette.size() >= 10);
+    for (std::size_t a = 0; a < plot::detail::kPalette.size(); ++a)
+        for (std::size_t b = a + 1; b < plot::detail::kPalette.size(); ++b) {
+            const auto p = lab(plot::detail::kPalette[a]), q = lab(plot::detail::kPalette[b]);
+            CHECK(std::hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) >= kMinDeltaE);
+        }
+
+    // Thirty automatic curves: the palette's colours first, then dash patterns.
+    plot::LinePlot many;
+    for (int k = 0; k < 30; ++k) many.series.push_back({"", {0, 1, 2}, {1.0 * k, k + 0.5, 1.0 * k}, false});
+    auto styles = curve_styles(plot::to_svg(many));
+    CHECK_EQ(styles.size(), 30u);
+    for (std::size_t a = 0; a < styles.size(); ++a)
+        for (std::size_t b = a + 1; b < styles.size(); ++b) {
+            CHECK(styles[a] != styles[b]);
+            if (b < plot::detail::kPalette.size()) CHECK(styles[a].first != styles[b].first);
+        }
+
+    // Curves that ask for the same colour keep it and differ by dash; automatic colours avoid it.
+    plot::LinePlot same;
+    for (bool dashed : {false, false, true}) same.series.push_back({"", {0, 1}, {0, 1}, false, true, dashed, "#0072B2"});
+    same.series.push_back({"", {0, 1}, {1, 0}, false});
+    styles = curve_styles(plot::to_svg(same));
+    CHECK_EQ(styles.size(), 4u);
+    for (std::size_t a = 0; a < styles.size(); ++a)
+        for (std::size_t b = a + 1; b < styles.size(); ++b) CHECK(styles[a] != styles[b]);
+    CHECK(styles[0] == (std::pair<std::string, std::string>{"#0072b2", ""}));
+    CHECK_EQ(styles[1].second, std::string("6 4"));   // the second keeps its colour, gets dashes
+    CHECK(!styles[2].second.empty());                 // and the third, dashed, the next pattern
+    CHECK(styles[3].first != "#0072b2");
+
+    // The chapters' own choices (a colour per model, test dashed) are kept as they are, and each
+    // legend sample is drawn like its curve.
+    const std::string svg = plot::to_svg(accuracy_like());
+    styles = curve_styles(svg);
+    const std::vector<std::pair<std::string, std::string>> asked = {
+        {"#0072b2", ""}, {"#0072b2", "6 4"}, {"#d55e00", ""}, {"#d55e00", "6 4"}};
+    CHECK(styles == asked);
+    std::vector<std::pair<std::string, std::string>> samples;
+    for (const std::string& tag : tags(groups(svg, "legend").at(0), "line"))
+        samples.push_back({attr(tag, "stroke"), attr(tag, "stroke-dasharray")});
+    CHECK(samples == asked);
+}
+
+namespace {
+
+// The value a tick label shows: "0.05", "−2", "10<tspan …>−3</tspan>", "2×10<tspan …>5</tspan>".
+double label_value(std::string s) {
+    for (std::size_t p; (p = s.find("\xE2\x88\x92")) != std::string::npos;) s.replace(p, 3, "-");
+    const std::size_t t = s.find("<tspan");
+    if (t == std::string::npos) return std::strtod(s.c_str(), nullptr);
+    const std::size_t times = s.find("\xC3\x97");
+    const double m = times == std::string::npos ? 1 : std::strtod(s.substr(0, times).c_str(), nullptr);
+    const std::size_t e0 = s.find('>', t) + 1;
+    return m * std::pow(10.0, std::strtod(s.substr(e0, s.find('<', e0) - e0).c_str(), nullptr));
+}
+
+// (value, pixel row of the tick) of every label of the y axis (class ytick).
+std::vector<std::pair<double, double>> y_ticks(const std::string& svg) {
+    std::vector<std::pair<double, double>> out;
+    for (std::size_t p = svg.find("class=\"ytick\">"); p != std::string::npos; p = svg.find("class=\"ytick\">", p + 1)) {
+        const std::string tag = svg.substr(svg.rfind("<text ", p), p - svg.rfind("<text ", p));
+        const std::size_t c0 = svg.find('>', p) + 1;
+        const double baseline = num_attr(tag, "y");
+        out.push_back({label_value(svg.substr(c0, svg.find("</text>", c0) - c0)), baseline - 0.36 * 11});
+    }
+    return out;
+}
+
+// A log-axis figure of one curve from lo to hi: labels where the scale puts them, every decade
+// labelled (every k-th where decades are closer than a label's height), four labels or more
+// under two decades, and the curve spanning at least 90 % of the plot area's height.
+void check_log_axis(double lo, double hi) {
+    plot::LinePlot p;
+    p.log_y = true;
+    plot::Series s{"curve", {}, {}, false};
+    for (int k = 0; k <= 50; ++k) s.x.push_back(k), s.y.push_back(lo * std::pow(hi / lo, k / 50.0));
+    p.series = {s};
+    const std::string svg = plot::to_svg(p);
+    const auto ticks = y_ticks(svg);
+    const Frame f = frame(svg);
+    CHECK(ticks.size() >= 2);
+    if (ticks.size() < 2) return;
+    // Pixel row = a + b · log10(value), from the first and last label; every label on that line.
+    const double b = (ticks.back().second - ticks.front().second) / (std::log10(ticks.back().first) - std::log10(ticks.front().first));
+    const double a = ticks.front().second - b * std::log10(ticks.front().first);
+    for (const auto& [v, y] : ticks) CHECK_NEAR(a + b * std::log10(v), y, 0.05);
+    const double top = (f.y - a) / b, bottom = (f.y + f.h - a) / b;   // log10 of the axis limits
+    CHECK(bottom < top);
+    const double px_per_decade = std::fabs(b);
+    std::vector<double> decades;
+    for (double d = std::ceil(bottom - 1e-9); d <= top + 1e-9; ++d) decades.push_back(d);
+    std::vector<double> labelled;
+    for (const auto& [v, y] : ticks)
+        if (std::fabs(std::log10(v) - std::round(std::log10(v))) < 1e-9) labelled.push_back(std::round(std::log10(v)));
+    if (px_per_decade >= 15) {
+        CHECK_EQ(labelled.size(), decades.size());
+    } else {  // crowded: every k-th decade, evenly
+        CHECK(labelled.size() >= 3);
+        for (std::size_t k = 2; k < labelled.size(); ++k) CHECK_NEAR(labelled[k] - labelled[k - 1], labelled[1] - labelled[0], 1e-9);
+    }
+    if (top - bottom < 2) CHECK(ticks.size() >= 4);
+    double y_lo = 1e9, y_hi = -1e9;
+    for (const auto& line : polylines(svg))
+        for (const auto& [x, y] : line) y_lo = std::min(y_lo, y), y_hi = std::max(y_hi, y);
+    CHECK(y_hi - y_lo >= 0.9 * f.h);
+}
+
+}  // namespace
+
+TEST_CASE(every_decade_of_a_log_axis_is_labelled_and_the_data_fill_it) {
+    // Three decades, the narrow bands of MSE and loss curves, 1 … 64, thirty-one decades of a
+    // BFGS objective, a 5 % band, and both directions of each.
+    for (const auto& [lo, hi] : std::vector<std::pair<double, double>>{{1e-3, 1}, {0.036, 0.29}, {0.009, 0.08}, {0.015, 0.31},
+                                                                        {1, 64}, {1e-31, 1}, {0.1, 0.105}, {3e-7, 2e-4}}) {
+        check_log_axis(lo, hi);
+        check_log_axis(hi, lo);
+    }
 }
