@@ -1107,3 +1107,169 @@ TEST_CASE(every_decade_of_a_log_axis_is_labelled_and_the_data_fill_it) {
         check_log_axis(hi, lo);
     }
 }
+
+namespace {
+
+// A colour map's bar, read back: its box, the rows of its ticks, their labels' values and the
+// bar's own label.
+struct Bar {
+    Frame box;
+    std::vector<double> tick_y, values;
+    std::string title;
+    bool log = false;   // labelled 10^k
+};
+Bar colour_bar(const std::string& svg) {
+    Bar b;
+    const std::size_t p = svg.find("<g class=\"colorbar\">");
+    if (p == std::string::npos) return b;
+    const std::string part = svg.substr(p);
+    for (const std::string& tag : tags(part, "rect"))
+        if (attr(tag, "class") == "colorbar-box")
+            b.box = {num_attr(tag, "x"), num_attr(tag, "y"), num_attr(tag, "width"), num_attr(tag, "height")};
+    for (const std::string& tag : tags(part, "line"))
+        if (attr(tag, "class") == "colorbar-tick") b.tick_y.push_back(num_attr(tag, "y1"));
+    for (std::size_t q = part.find("class=\"colorbar-label\">"); q != std::string::npos;
+         q = part.find("class=\"colorbar-label\">", q + 1)) {
+        const std::size_t c0 = part.find('>', q) + 1;
+        const std::string label = part.substr(c0, part.find("</text>", c0) - c0);
+        b.values.push_back(label_value(label));
+        b.log = label.find("<tspan") != std::string::npos;
+    }
+    const std::size_t t = part.find("<g class=\"colorbar-title\">");
+    if (t != std::string::npos) {
+        const std::size_t c0 = part.find('>', part.find("<text", t)) + 1;
+        b.title = part.substr(c0, part.find("</text>", c0) - c0);
+    }
+    return b;
+}
+
+// True when step = m · 10^e with m ∈ {1, 2, 5}.
+bool round_step(double step) {
+    const double m = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+    return std::fabs(m - 1) < 1e-6 || std::fabs(m - 2) < 1e-6 || std::fabs(m - 5) < 1e-6;
+}
+
+// At least four ticks inside the bar, evenly spaced in pixels, labelled with values rising
+// upwards in equal round steps (of the value, or of whole decades on a log bar), and a label.
+void check_colour_bar(const std::string& svg, const std::string& title) {
+    const Bar b = colour_bar(svg);
+    CHECK(b.box.h >= 100);
+    CHECK_EQ(b.title, title);
+    CHECK(b.tick_y.size() >= 4);
+    CHECK_EQ(b.values.size(), b.tick_y.size());
+    if (b.tick_y.size() < 4 || b.values.size() != b.tick_y.size()) return;
+    const double gap = b.tick_y[0] - b.tick_y[1];
+    CHECK(gap > 14);   // room for a label
+    for (std::size_t k = 0; k < b.tick_y.size(); ++k) {
+        CHECK(b.tick_y[k] >= b.box.y - 0.01 && b.tick_y[k] <= b.box.y + b.box.h + 0.01);
+        if (k) CHECK_NEAR(b.tick_y[k - 1] - b.tick_y[k], gap, 0.02);   // two decimals in the file
+    }
+    auto unit = [&](double v) { return b.log ? std::log10(v) : v; };
+    const double step = unit(b.values[1]) - unit(b.values[0]);
+    CHECK(step > 0);
+    CHECK(round_step(step));
+    for (std::size_t k = 1; k < b.values.size(); ++k)
+        CHECK_NEAR(unit(b.values[k]) - unit(b.values[k - 1]), step, 1e-6 * std::max(1.0, std::fabs(step)));
+}
+
+plot::HeatMap heat(const std::vector<std::vector<double>>& values, bool log_color) {
+    plot::HeatMap h;
+    h.values = values;
+    h.log_color = log_color;
+    h.colorbar_label = "test MSE";
+    return h;
+}
+
+}  // namespace
+
+TEST_CASE(colour_maps_have_a_labelled_colour_bar_with_even_round_ticks) {
+    // A Franke-like grid (log colour over less than a factor of three: coloured linearly), a
+    // gradient check over ten decades, a confusion matrix of counts 1 … 1126, counts 2 … 500
+    // (widened to whole decades), a single row, a single value (widened by ± 10 %).
+    struct Case {
+        std::vector<std::vector<double>> values;
+        bool log_color, bar_ends_at_best;
+    };
+    const std::vector<Case> maps = {{{{0.112, 0.0729, 0.0494}, {0.108, 0.0438, NaN}}, true, true},
+                                    {{{4.1e-10, 0.89}, {1.9e-8, 0.25}}, true, true},
+                                    {{{1126, 3, 1}, {2, 970, 12}}, true, true},
+                                    {{{2, 40}, {500, 7}}, true, false},
+                                    {{{0.5, 0.25, 0.125}}, false, true},
+                                    {{{0.3}}, false, false},
+                                    {{{-0.3, 0.7}, {0.1, 0.2}}, false, true}};
+    for (const Case& c : maps) {
+        const std::string svg = plot::to_svg(heat(c.values, c.log_color));
+        check_colour_bar(svg, "test MSE");
+        // Cells take the bar's colour at their value: where the bar ends at the best value,
+        // that cell is viridis' yellow end.
+        CHECK_EQ(svg.find("fill=\"#fde725\"") != std::string::npos, c.bar_ends_at_best);
+    }
+    // The log bar of the ten-decade map has its ticks at powers of ten.
+    const Bar wide = colour_bar(plot::to_svg(heat(maps[1].values, true)));
+    CHECK(wide.log);
+    for (double v : wide.values) CHECK_NEAR(std::log10(v), std::round(std::log10(v)), 1e-9);
+
+    // The decision map's probability bar: 0 … 1, labelled.
+    plot::DecisionMap d;
+    d.x_min = -1;
+    d.nx = d.ny = 3;
+    d.prob = {0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1};
+    d.points = {{0.5, 0.5, 1}};
+    const std::string svg = plot::to_svg(d);
+    check_colour_bar(svg, "P(class 1)");
+    const Bar b = colour_bar(svg);
+    if (!b.values.empty()) {
+        CHECK_NEAR(b.values.front(), 0, 1e-12);
+        CHECK_NEAR(b.values.back(), 1, 1e-12);
+    }
+    // Its legend sits below the plot area: the region is data everywhere.
+    const Frame f = frame(svg);
+    for (const std::string& tag : tags(svg, "rect"))
+        if (attr(tag, "class") == "legend-box") CHECK(num_attr(tag, "y") > f.y + f.h);
+}
+
+TEST_CASE(fixed_or_robust_y_limits_mark_the_points_beyond_the_edge) {
+    // R² against degree: one curve dives to −1.66 and would flatten the band where the others
+    // differ. The far-out fences leave the four dive points beyond the axis.
+    plot::LinePlot p;
+    const std::vector<double> ols = {0.5, 0.53, 0.6, 0.58, 0.57, 0.57, 0.56, 0.56, 0.55, 0.45, 0.29, -0.32, -1.66, -1.15};
+    plot::Series a{"OLS", {}, ols}, r{"Ridge", {}, {}};
+    for (std::size_t k = 0; k < ols.size(); ++k) {
+        a.x.push_back(static_cast<double>(k + 1));
+        r.x.push_back(static_cast<double>(k + 1));
+        r.y.push_back(0.5 + 0.1 * (1 - std::exp(-static_cast<double>(k) / 3)));
+    }
+    p.series = {a, r};
+    for (int mode = 0; mode < 3; ++mode) {
+        p.clip_outliers = mode == 1;
+        p.y_min = mode == 2 ? 0.4 : NaN;
+        const std::string svg = plot::to_svg(p);
+        const Frame f = frame(svg);
+        std::vector<std::pair<double, double>> tips;
+        for (const std::string& tag : tags(svg, "path"))
+            if (attr(tag, "class") == "beyond") {
+                const std::vector<double> v = numbers(attr(tag, "d"));
+                tips.push_back({v[4], v[5]});   // the tip of the triangle
+            }
+        const std::size_t expected = mode == 0 ? 0 : 4;   // 0.29, −0.32, −1.66, −1.15
+        CHECK_EQ(tips.size(), expected);
+        for (const auto& [x, y] : tips) CHECK(y <= f.y + f.h && y > f.y + f.h - 12);   // on the bottom edge
+        // Every drawn vertex inside the plot area; the line to a point beyond ends on the edge.
+        for (const auto& line : polylines(svg))
+            for (const auto& [x, y] : line) CHECK(y >= f.y - 0.01 && y <= f.y + f.h + 0.01);
+        const bool noted = svg.find("OLS: 4 points below the axis (down to \xE2\x88\x92" "1.66)") != std::string::npos;
+        CHECK_EQ(noted, mode != 0);
+        // The band that remains: the lowest y tick at or above 0.4, not −1.5.
+        const auto ticks = y_ticks(svg);
+        CHECK(!ticks.empty());
+        if (!ticks.empty()) CHECK_EQ(ticks.front().first >= 0.4, mode != 0);
+        check_nothing_hidden(p);
+    }
+    // A reference line beyond fixed limits is not drawn; the legend says where it is.
+    p.y_max = 0.58;
+    p.hlines = {{0.611, "Franke itself"}};
+    const std::string svg = plot::to_svg(p);
+    CHECK(tags(svg, "line").size() > 0);
+    for (const std::string& tag : tags(svg, "line")) CHECK(attr(tag, "class") != "hline");
+    CHECK(svg.find(">Franke itself at 0.611, above the axis<") != std::string::npos);
+}
