@@ -3,11 +3,13 @@
 // the decision boundary where it is; nice ticks are 1-2-5 steps; marching squares is exact on
 // a linear field. Read back from the SVG itself: no legend or label covers a drawn point or
 // line, no two curves look alike, every decade of a log axis is labelled and the data fill the
-// axis, every colour map has a colour bar with four or more even, round ticks.
+// axis, every colour map has a colour bar with four or more even, round ticks. Panels draw
+// what they are given.
 #include "common/plot/decision_map.hpp"
 #include "common/plot/heat_map.hpp"
 #include "common/plot/image_grid.hpp"
 #include "common/plot/line_plot.hpp"
+#include "common/plot/panels.hpp"
 
 #include <array>
 #include <cmath>
@@ -240,7 +242,12 @@ std::vector<std::string> all_kinds(const std::string& label) {
     ig.images = {{0, 1, 0.5f, std::numeric_limits<float>::quiet_NaN()}};
     ig.captions = {label};
 
-    return {plot::to_svg(lp), plot::to_svg(lg), plot::to_svg(hm), plot::to_svg(dm), plot::to_svg(ig)};
+    plot::Panels pn;
+    pn.title = label;
+    pn.panels = {lp, lg};
+
+    return {plot::to_svg(lp), plot::to_svg(lg), plot::to_svg(hm), plot::to_svg(dm), plot::to_svg(ig),
+            plot::to_svg(pn)};
 }
 
 }  // namespace
@@ -1272,4 +1279,51 @@ TEST_CASE(fixed_or_robust_y_limits_mark_the_points_beyond_the_edge) {
     CHECK(tags(svg, "line").size() > 0);
     for (const std::string& tag : tags(svg, "line")) CHECK(attr(tag, "class") != "hline");
     CHECK(svg.find(">Franke itself at 0.611, above the axis<") != std::string::npos);
+}
+
+// ─────────────────────────────────────────── panels ─────────────────────────────────────────
+
+TEST_CASE(panels_put_each_line_plot_in_its_own_cell_under_one_title) {
+    // Functions | derivatives, as a two-panel figure.
+    plot::LinePlot f, d;
+    f.title = "f(x)";
+    d.title = "f\xE2\x80\xB2(x)";
+    for (int k = 0; k < 3; ++k) {
+        plot::Series s{"f" + std::to_string(k), {}, {}, false}, ds{"f" + std::to_string(k), {}, {}, false};
+        for (int i = -40; i <= 40; ++i) {
+            const double x = i / 10.0, t = std::tanh((k + 1) * x);
+            s.x.push_back(x), s.y.push_back(t * (k + 1));
+            ds.x.push_back(x), ds.y.push_back((k + 1) * (k + 1) * (1 - t * t));
+        }
+        f.series.push_back(s);
+        d.series.push_back(ds);
+    }
+    plot::Panels pn;
+    pn.title = "Three functions and their derivatives";
+    pn.panels = {f, d};
+    const std::string svg = plot::to_svg(pn);
+    CHECK_EQ(xml_problem(svg), std::string(""));
+    CHECK_EQ(count(svg, "<g class=\"panel\">"), 2u);
+    CHECK(svg.find(">Three functions and their derivatives<") != std::string::npos);
+    CHECK(svg.find(">f(x)<") != std::string::npos && svg.find(">f\xE2\x80\xB2(x)<") != std::string::npos);
+    CHECK(svg.find("width=\"720\" height=\"340\"") != std::string::npos);   // 2 × 360, 40 + 300
+    const auto L = plot::layout(pn);
+    CHECK_EQ(L.size(), 2u);
+    if (L.size() != 2) return;
+    // Each panel's plot area and legend inside its own cell; nothing of one panel's data under
+    // the other's legend or under its own.
+    const std::vector<Drawn> drawn = drawn_data(svg);
+    for (std::size_t k = 0; k < 2; ++k) {
+        const plot::Rect cell{360.0 * static_cast<double>(k), 40, 360, 300};
+        for (const plot::Rect& r : {L[k].frame, L[k].legend}) {
+            CHECK(r.x >= cell.x && r.right() <= cell.right() && r.y >= cell.y && r.bottom() <= cell.bottom());
+        }
+        CHECK_EQ(covered(drawn, L[k].legend, "panel legend"), 0u);
+    }
+    // same_y: both panels get one y range, so their y ticks are the same.
+    pn.same_y = true;
+    const auto both = plot::layout(pn);
+    CHECK(both[0].ay.major == both[1].ay.major);
+    CHECK(both[0].ay.lo == both[1].ay.lo && both[0].ay.hi == both[1].ay.hi);
+    CHECK(!(L[0].ay.lo == L[1].ay.lo && L[0].ay.hi == L[1].ay.hi));
 }
