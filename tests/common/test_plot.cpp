@@ -3,8 +3,9 @@
 // the decision boundary where it is; nice ticks are 1-2-5 steps; marching squares is exact on
 // a linear field. Read back from the SVG itself: no legend or label covers a drawn point or
 // line, no two curves look alike, every decade of a log axis is labelled and the data fill the
-// axis, every colour map has a colour bar with four or more even, round ticks. Panels draw
-// what they are given.
+// axis, every colour map has a colour bar with four or more even, round ticks. Panels and the
+// animated map draw what they are given.
+#include "common/plot/animation.hpp"
 #include "common/plot/decision_map.hpp"
 #include "common/plot/heat_map.hpp"
 #include "common/plot/image_grid.hpp"
@@ -246,8 +247,12 @@ std::vector<std::string> all_kinds(const std::string& label) {
     pn.title = label;
     pn.panels = {lp, lg};
 
+    plot::AnimatedMap am;
+    am.frames = {dm, dm};
+    am.frames[1].prob = {1, 0.5, 0, 0.8, 0.1, NaN};
+
     return {plot::to_svg(lp), plot::to_svg(lg), plot::to_svg(hm), plot::to_svg(dm), plot::to_svg(ig),
-            plot::to_svg(pn)};
+            plot::to_svg(pn), plot::to_svg(am)};
 }
 
 }  // namespace
@@ -1281,7 +1286,7 @@ TEST_CASE(fixed_or_robust_y_limits_mark_the_points_beyond_the_edge) {
     CHECK(svg.find(">Franke itself at 0.611, above the axis<") != std::string::npos);
 }
 
-// ─────────────────────────────────────────── panels ─────────────────────────────────────────
+// ──────────────────────────────────── panels, animation ────────────────────────────────────
 
 TEST_CASE(panels_put_each_line_plot_in_its_own_cell_under_one_title) {
     // Functions | derivatives, as a two-panel figure.
@@ -1326,4 +1331,58 @@ TEST_CASE(panels_put_each_line_plot_in_its_own_cell_under_one_title) {
     CHECK(both[0].ay.major == both[1].ay.major);
     CHECK(both[0].ay.lo == both[1].ay.lo && both[0].ay.hi == both[1].ay.hi);
     CHECK(!(L[0].ay.lo == L[1].ay.lo && L[0].ay.hi == L[1].ay.hi));
+}
+
+TEST_CASE(an_animated_map_plays_its_frames_in_turn_and_shows_the_last_when_still) {
+    plot::AnimatedMap a;
+    a.seconds_per_frame = 0.5;
+    a.hold_last = 2;
+    for (int e = 0; e < 5; ++e) {
+        plot::DecisionMap m;
+        m.title = "epoch " + std::to_string(10 * e);
+        m.x_min = m.y_min = -1;
+        m.nx = m.ny = 4;
+        for (int k = 0; k < 16; ++k) m.prob.push_back(std::clamp(0.1 * e + 0.05 * k, 0.0, 1.0));
+        m.points = {{0, 0, e % 2}};
+        a.frames.push_back(m);
+    }
+    const std::string svg = plot::to_svg(a);
+    CHECK_EQ(xml_problem(svg), std::string(""));
+    const auto frames = tags(svg, "g");
+    std::vector<std::string> frame_tags;
+    for (const std::string& tag : frames)
+        if (attr(tag, "class") == "frame") frame_tags.push_back(tag);
+    CHECK_EQ(frame_tags.size(), 5u);
+    // Still (no animation): every frame hidden but the last.
+    for (std::size_t k = 0; k < frame_tags.size(); ++k)
+        CHECK_EQ(attr(frame_tags[k], "visibility"), std::string(k + 1 < frame_tags.size() ? "hidden" : ""));
+    // Animated: one loop of 4 × 0.5 + 2 = 4 s; frame k visible from k/8 of the loop to (k+1)/8,
+    // the last from 1/2 to the end; the slots follow each other without gap or overlap.
+    const auto anims = tags(svg, "animate");
+    CHECK_EQ(anims.size(), 5u);
+    double end = 0;
+    for (std::size_t k = 0; k < anims.size(); ++k) {
+        const std::string& t = anims[k];
+        CHECK_EQ(attr(t, "attributeName"), std::string("visibility"));
+        CHECK_EQ(attr(t, "calcMode"), std::string("discrete"));
+        CHECK_EQ(attr(t, "dur"), std::string("4s"));
+        CHECK_EQ(attr(t, "repeatCount"), std::string("indefinite"));
+        const std::vector<double> times = numbers(attr(t, "keyTimes"));
+        const std::string values = attr(t, "values");
+        CHECK_EQ(times.size(), static_cast<std::size_t>(count(values, ";") + 1));
+        CHECK_NEAR(times.front(), 0, 1e-12);
+        const double begin = k == 0 ? 0 : times[1];
+        CHECK_NEAR(begin, end, 1e-9);
+        CHECK_NEAR(begin, 0.125 * static_cast<double>(k), 1e-9);
+        end = k + 1 < anims.size() ? times.back() : 1.0;
+        CHECK(values.find("visible") != std::string::npos);
+    }
+    // Each frame's title once; one colour bar and one legend for all.
+    for (int e = 0; e < 5; ++e) CHECK_EQ(count(svg, ">epoch " + std::to_string(10 * e) + "<"), 1u);
+    CHECK_EQ(count(svg, "<g class=\"colorbar\">"), 1u);
+    CHECK_EQ(count(svg, "<g class=\"legend\">"), 1u);
+    a.frames[3].x_max = 2;
+    CHECK_THROWS(plot::to_svg(a), std::invalid_argument, "frame 3");
+    a.frames.clear();
+    CHECK_THROWS(plot::to_svg(a), std::invalid_argument, "at least one frame");
 }
