@@ -3,10 +3,11 @@
 // the decision boundary where it is; nice ticks are 1-2-5 steps; marching squares is exact on
 // a linear field. Read back from the SVG itself: no legend or label covers a drawn point or
 // line, no two curves look alike, every decade of a log axis is labelled and the data fill the
-// axis, every colour map has a colour bar with four or more even, round ticks. Panels and the
-// animated map draw what they are given.
+// axis, every colour map has a colour bar with four or more even, round ticks. Panels, the
+// animated map and the box-and-arrow diagram draw what they are given.
 #include "common/plot/animation.hpp"
 #include "common/plot/decision_map.hpp"
+#include "common/plot/diagram.hpp"
 #include "common/plot/heat_map.hpp"
 #include "common/plot/image_grid.hpp"
 #include "common/plot/line_plot.hpp"
@@ -251,8 +252,13 @@ std::vector<std::string> all_kinds(const std::string& label) {
     am.frames = {dm, dm};
     am.frames[1].prob = {1, 0.5, 0, 0.8, 0.1, NaN};
 
+    plot::Diagram dg;
+    dg.title = label;
+    dg.boxes = {{label, 0, 0, label, false}, {"b", 1, 0, "", true}};
+    dg.arrows = {{0, 1, label, false, false}, {1, 0, label, true, true}};
+
     return {plot::to_svg(lp), plot::to_svg(lg), plot::to_svg(hm), plot::to_svg(dm), plot::to_svg(ig),
-            plot::to_svg(pn), plot::to_svg(am)};
+            plot::to_svg(pn), plot::to_svg(am), plot::to_svg(dg)};
 }
 
 }  // namespace
@@ -1286,7 +1292,7 @@ TEST_CASE(fixed_or_robust_y_limits_mark_the_points_beyond_the_edge) {
     CHECK(svg.find(">Franke itself at 0.611, above the axis<") != std::string::npos);
 }
 
-// ──────────────────────────────────── panels, animation ────────────────────────────────────
+// ───────────────────────────────── panels, animation, diagram ───────────────────────────────
 
 TEST_CASE(panels_put_each_line_plot_in_its_own_cell_under_one_title) {
     // Functions | derivatives, as a two-panel figure.
@@ -1385,4 +1391,54 @@ TEST_CASE(an_animated_map_plays_its_frames_in_turn_and_shows_the_last_when_still
     CHECK_THROWS(plot::to_svg(a), std::invalid_argument, "frame 3");
     a.frames.clear();
     CHECK_THROWS(plot::to_svg(a), std::invalid_argument, "at least one frame");
+}
+
+TEST_CASE(a_diagram_joins_its_boxes_with_arrows_from_border_to_border) {
+    // z = (x + y) · w as a computation graph, with the gradient flowing back along a dashed,
+    // highlighted arrow beside the forward one.
+    plot::Diagram g;
+    g.title = "z = (x + y) w";
+    g.boxes = {{"x", 0, 0, "value 2, grad 3", false}, {"y", 0, 1, "value 1, grad 3", false},
+               {"+", 1, 0.5, "value 3, grad 3", false}, {"w", 1, 1.5, "", false}, {"\xC3\x97", 2, 1, "value 9, grad 1", true}};
+    g.arrows = {{0, 2, "", false, false}, {1, 2, "", false, false}, {2, 4, "3", false, false},
+                {3, 4, "", false, false}, {4, 2, "\xE2\x88\x82z/\xE2\x88\x82(x + y) = w", true, true}};
+    const std::string svg = plot::to_svg(g);
+    CHECK_EQ(xml_problem(svg), std::string(""));
+    const plot::DiagramLayout L = plot::layout(g);
+    CHECK_EQ(L.boxes.size(), 5u);
+    CHECK_EQ(count(svg, "class=\"node\""), 5u);
+    for (std::size_t k = 0; k < L.boxes.size(); ++k) {
+        CHECK(L.boxes[k].w >= plot::detail::text_width(g.boxes[k].sub_label, 11));
+        for (std::size_t j = k + 1; j < L.boxes.size(); ++j) CHECK(!plot::overlap(L.boxes[k], L.boxes[j]));
+    }
+    // Distance from a point to the border of a box (0 on it).
+    auto to_border = [](const plot::Rect& r, double x, double y) {
+        const double dx = std::max({r.x - x, 0.0, x - r.right()}), dy = std::max({r.y - y, 0.0, y - r.bottom()});
+        const double out = std::hypot(dx, dy);
+        const double in = std::min({x - r.x, r.right() - x, y - r.y, r.bottom() - y});
+        return out > 0 ? out : in;
+    };
+    const auto lines = tags(svg, "line");
+    const auto heads = tags(svg, "path");
+    CHECK_EQ(lines.size(), g.arrows.size());
+    for (std::size_t k = 0; k < g.arrows.size() && k < lines.size(); ++k) {
+        const auto& l = L.arrows[k];
+        CHECK(to_border(L.boxes[g.arrows[k].from], l.x0, l.y0) <= 3);   // 2 px gap, two decimals
+        CHECK(to_border(L.boxes[g.arrows[k].to], l.x1, l.y1) <= 3);
+        CHECK_NEAR(num_attr(lines[k], "x1"), l.x0, 0.01);
+        const std::vector<double> tip = numbers(attr(heads[k], "d"));
+        CHECK_NEAR(tip[0], l.x1, 0.01);   // the head's first vertex is the tip
+        CHECK_NEAR(tip[1], l.y1, 0.01);
+        CHECK_EQ(attr(lines[k], "stroke-dasharray").empty(), !g.arrows[k].dashed);
+        CHECK_EQ(attr(lines[k], "stroke") == "#c0282d", g.arrows[k].highlighted);
+    }
+    // The forward and the backward arrow between + and × lie side by side, 10 px apart.
+    CHECK_NEAR(std::hypot(L.arrows[2].x0 - L.arrows[4].x1, L.arrows[2].y0 - L.arrows[4].y1), 10, 0.5);
+    // Labels and sub-labels are there; an arrow's label overlaps no box.
+    CHECK(svg.find(">\xE2\x88\x82z/\xE2\x88\x82(x + y) = w<") != std::string::npos);
+    CHECK_EQ(count(svg, "class=\"sub-label\""), 4u);
+    for (const plot::Rect& r : L.labels)
+        for (const plot::Rect& b : L.boxes) CHECK(r.empty() || !plot::overlap(r, b));
+    g.arrows.push_back({0, 7, "", false, false});
+    CHECK_THROWS(plot::to_svg(g), std::invalid_argument, "box 0 to box 7 of 5");
 }
