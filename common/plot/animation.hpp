@@ -77,7 +77,7 @@ inline std::string to_svg(const AnimatedMap& a) {
     for (std::size_t k = 0; k < a.frames.size(); ++k) {
         const DecisionMap& f = a.frames[k];
         const bool last = k + 1 == a.frames.size();
-        o += std::string("<g class=\"frame\"") + (last ? "" : " visibility=\"hidden\"") + ">\n";
+        o += std::string("<g class=\"animation-frame\"") + (last ? "" : " visibility=\"hidden\"") + ">\n";
         o += visibility_animation(a, k);
         title(o, f.title, L.frame, L.figure, 24);
         draw_region(o, f, L);

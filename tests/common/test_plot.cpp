@@ -1357,7 +1357,7 @@ TEST_CASE(an_animated_map_plays_its_frames_in_turn_and_shows_the_last_when_still
     const auto frames = tags(svg, "g");
     std::vector<std::string> frame_tags;
     for (const std::string& tag : frames)
-        if (attr(tag, "class") == "frame") frame_tags.push_back(tag);
+        if (attr(tag, "class") == "animation-frame") frame_tags.push_back(tag);
     CHECK_EQ(frame_tags.size(), 5u);
     // Still (no animation): every frame hidden but the last.
     for (std::size_t k = 0; k < frame_tags.size(); ++k)
