@@ -20,7 +20,7 @@
 #include "common/cli.hpp"
 #include "common/csv.hpp"
 #include "common/files.hpp"
-#include "common/plot.hpp"
+#include "common/plot/line_plot.hpp"
 #include "common/random.hpp"
 #include "common/summary.hpp"
 #include "common/table.hpp"

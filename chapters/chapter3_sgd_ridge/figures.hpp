@@ -13,7 +13,8 @@
 #include <vector>
 
 #include "chapters/chapter3_sgd_ridge/experiments.hpp"
-#include "common/plot.hpp"
+#include "common/plot/heat_map.hpp"
+#include "common/plot/line_plot.hpp"
 #include "common/table.hpp"
 
 inline std::string lambda_text(double lambda) { return lambda == 0 ? "OLS" : "Ridge λ = " + table::param(lambda); }
@@ -58,6 +59,7 @@ inline plot::LinePlot degree_plot(const std::vector<ClosedFormFit>& fits, Basis 
     p.height = 520;
     p.xlabel = basis == Basis::tensor ? "degree p (x^i y^j, 0 ≤ i, j ≤ p)" : "degree p (x^i y^j, i + j ≤ p)";
     p.ylabel = r2_plot ? "test R²" : "MSE (log scale)";
+    p.clip_outliers = r2_plot;   // an ill-fitting OLS degree would flatten the band of the others
     p.log_y = !r2_plot;
     for (double lambda : closed_form_lambdas(c)) p.series.push_back(degree_series(fits, basis, lambda, r2_plot, false));
     // Say in the legend from which degree on the OLS answer is left out (ill-conditioned design).

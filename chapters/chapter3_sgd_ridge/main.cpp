@@ -25,7 +25,6 @@
 #include "common/csv.hpp"
 #include "common/errors.hpp"
 #include "common/files.hpp"
-#include "common/plot.hpp"
 #include "common/summary.hpp"
 #include "common/table.hpp"
 

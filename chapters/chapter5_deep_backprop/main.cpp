@@ -24,7 +24,9 @@
 #include "common/csv.hpp"
 #include "common/errors.hpp"
 #include "common/files.hpp"
-#include "common/plot.hpp"
+#include "common/plot/decision_map.hpp"
+#include "common/plot/heat_map.hpp"
+#include "common/plot/line_plot.hpp"
 #include "common/progress.hpp"
 #include "common/table.hpp"
 

@@ -31,7 +31,8 @@
 #include "common/csv.hpp"
 #include "common/errors.hpp"
 #include "common/files.hpp"
-#include "common/plot.hpp"
+#include "common/plot/line_plot.hpp"
+#include "common/plot/region_map.hpp"
 #include "common/progress.hpp"
 #include "common/summary.hpp"
 #include "common/table.hpp"
@@ -322,10 +323,10 @@ void save_training(const TrainingResult& r, Output& out) {
 
 void save_decision(const TrainingResult& r, std::size_t K, Output& out) {
     const Net002& net = r.runs[r.chosen].net;
-    RegionMap m;
+    plot::RegionMap m;
     m.title = "Decision regions after training (" + run_label(r.runs[r.chosen]) + "), test points";
-    m.lo = kMapLo;
-    m.hi = kMapHi;
+    m.x_min = m.y_min = kMapLo;
+    m.x_max = m.y_max = kMapHi;
     m.nx = m.ny = kMapNodes;
     m.prob = grid_probabilities(net, kMapLo, kMapHi, kMapNodes, kMapNodes);
     for (std::size_t j = 0; j < r.split.test.size(); ++j)
@@ -345,7 +346,7 @@ void save_decision(const TrainingResult& r, std::size_t K, Output& out) {
         w.row(row);
     }
     save_csv(out, "decision.csv", w);
-    save_figure(out, "decision.svg", regions_svg(m), "Decision regions of the trained network, with the test points");
+    save_figure(out, "decision.svg", plot::to_svg(m), "Decision regions of the trained network, with the test points");
 }
 
 void training_experiment(const Options& o, Output& out, Progress& progress) {
