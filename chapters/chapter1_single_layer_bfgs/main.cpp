@@ -189,15 +189,25 @@ void figure4_starting_points(Experiments& e) {
 }
 
 // Both line searches, from Figure 2's start and from Figure 4's saturated one.
+// Where both searches take the very same steps, one curve stands for both (a dashed one drawn on
+// top of it would hide it).
 void line_search_comparison(Experiments& e) {
     std::vector<plot::Series> curves;
-    for (double scale : {0.01, 100.0})
+    for (double scale : {0.01, 100.0}) {
+        std::vector<double> f_report;
         for (const std::string search : {"report", "wolfe"}) {
             const std::string suffix = scale == 0.01 ? "" : "_scale" + table::param(scale);
             const Run& r = e.run("line searches", search + ", " + start_label(scale),
                                  "line_search_" + search + suffix + ".csv", e.o.mu, e.o.eta, scale, search);
-            curves.push_back(f_series(r.label, r.result, search == "wolfe"));
+            plot::Series s = f_series(r.label, r.result, search == "wolfe");
+            if (search == "report") f_report = s.y;
+            if (search == "wolfe" && s.y == f_report) {
+                curves.back().label = "report and wolfe (the same steps), " + start_label(scale);
+                continue;
+            }
+            curves.push_back(s);
         }
+    }
     save_figure(e.out / "line_searches.svg",
                 "The report's line search and strong Wolfe (" + mu_eta(e.o.mu, e.o.eta) + ")", curves);
 }

@@ -161,10 +161,10 @@ std::vector<CheckRow> gradient_check(const ch2::Data& train, const Weights& star
 void save_gradient_check(const fs::path& out, const std::vector<CheckRow>& rows) {
     csv::Writer check_csv({"point", "gradient", "block", "rel_error"});
     plot::HeatMap heat;
-    heat.title = "Relative error against finite differences, per weight block";
+    heat.title = "Relative error ‖analytic − numeric‖ / ‖numeric‖ per weight block";
     heat.xlabel = "weight block";
     heat.ylabel = "gradient, at point";
-    heat.colorbar_label = "‖analytic − numeric‖ / ‖numeric‖";
+    heat.colorbar_label = "relative error";
     heat.log_color = true;
     heat.value_format = "%.1e";
     heat.missing_text = "not finite";   // f overflows at the point: nothing to compare
