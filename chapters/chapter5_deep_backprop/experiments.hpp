@@ -33,7 +33,7 @@
 // does not change the moons data. The Franke data use Rng(seed) itself (the shared recipe).
 namespace streams {
 constexpr std::uint64_t moons_data = 1, moons_training = 2, franke_training = 3,
-                        activation_study = 100, grid = 200, randomnet = 300, sigmoid_unit = 400;
+                        activation_init_study = 100, rate_lambda_grid = 200, randomnet = 300, sigmoid_unit = 400;
 }
 
 // One row of a learning curve, measured after the epoch with a full pass over each set.
@@ -267,7 +267,7 @@ inline std::vector<ActivationInitRun> run_activation_init_study(const FrankeConf
     std::vector<ActivationInitRun> runs;
     for (const Activation f : study_activations())
         for (const Init init : study_inits()) {
-            Rng rng = Rng::stream(seed, streams::activation_study + runs.size());
+            Rng rng = Rng::stream(seed, streams::activation_init_study + runs.size());
             Network net = franke_network(c.hidden, f, {init, c.normal_sd, 0.0}, rng);
             runs.push_back({f, init, train_with_curve(net, sets.train, sets.test,
                                                       {c.study_eta, 0.0, 0.0, c.batch}, c.study_epochs,
@@ -287,7 +287,7 @@ inline std::vector<RateLambdaRun> run_rate_lambda_grid(const FrankeConfig& c, co
     std::vector<RateLambdaRun> cells;
     for (const double lambda : c.grid_lambda)
         for (const double eta : c.grid_eta) {
-            Rng rng = Rng::stream(seed, streams::grid + cells.size());
+            Rng rng = Rng::stream(seed, streams::rate_lambda_grid + cells.size());
             Network net = franke_network(c.hidden, Activation::relu, {Init::normal, c.normal_sd, 0.0}, rng);
             cells.push_back({eta, lambda, train_with_curve(net, sets.train, sets.test,
                                                            {eta, 0.0, lambda, c.batch}, c.grid_epochs,

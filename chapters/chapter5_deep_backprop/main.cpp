@@ -54,7 +54,7 @@ struct Settings {
 // otherwise as a line after its first epoch and then at most every 10 s.
 
 std::string duration_text(double s) {
-    if (s < 60) return table::fixed(s, 1) + " s";
+    if (s < 60) return table::seconds(s);
     if (s < 3600) return table::fixed(s / 60, 0) + " min";
     return table::fixed(s / 3600, 1) + " h";
 }
@@ -280,7 +280,7 @@ void two_moons(Context& ctx) {
                        ", batch " + std::to_string(c.batch) + ", " + std::to_string(c.epochs) + " epochs.";
     const bool diverged = r.run.result.diverged;
     if (diverged) {
-        std::cerr << "chapter5: warning: two moons: " << diverged_note(r.run) << " (try a smaller --eta)\n";
+        std::cerr << "chapter5: warning: two moons: " << diverged_note(r.run) << " (try a smaller --eta or --lambda)\n";
         text += " The run **" + diverged_note(r.run) + "**; no decision boundary to draw.";
     } else {
         fig2_decision_regions(ctx, r);
@@ -460,7 +460,7 @@ struct RandomNetRow {
     std::size_t parameters = 0, hidden_layers = 0;
 };
 
-RandomNetRow describe(const RandomNetSpec& spec) {
+RandomNetRow describe_random_net(const RandomNetSpec& spec) {
     RandomNetRow row;
     std::size_t fan_in = 2;
     for (std::size_t l = 0; l < spec.layers.size(); ++l) {
@@ -485,7 +485,7 @@ void save_randomnet_csv(const std::vector<RandomNetRun>& runs, const fs::path& t
     csv::Writer hist({"net", "epoch", "train_mse", "test_mse"});
     for (std::size_t k = 0; k < runs.size(); ++k) {
         const RandomNetRun& r = runs[k];
-        const RandomNetRow d = describe(r.spec);
+        const RandomNetRow d = describe_random_net(r.spec);
         std::string norms;
         for (std::size_t l = 0; l < r.initial_gradient.size(); ++l) norms += (l ? " " : "") + csv::num(r.initial_gradient[l]);
         const std::string id = std::to_string(k + 1);
@@ -526,7 +526,7 @@ void randomnet_table(Context& ctx) {
     const RandomNetRun* best = nullptr;
     for (std::size_t k = 0; k < runs.size(); ++k) {
         const RandomNetRun& r = runs[k];
-        const RandomNetRow d = describe(r.spec);
+        const RandomNetRow d = describe_random_net(r.spec);
         const std::string id = std::to_string(k + 1);
         const double test = r.run.final_test_metric();
         t.add({id, std::to_string(d.hidden_layers), d.widths, d.activations, d.weight_inits,
@@ -561,7 +561,7 @@ std::string first_iteration_reaching(const std::vector<double>& acc, double leve
     return "never";
 }
 
-std::string unit_note(const SigmoidUnitHistory& h, const std::string& value) {
+std::string unit_value_or_divergence(const SigmoidUnitHistory& h, const std::string& value) {
     return h.diverged ? "diverged at iteration " + std::to_string(h.diverged_iteration) : value;
 }
 
@@ -610,7 +610,7 @@ void another_training_criterion(Context& ctx) {
     save_sigmoid_unit_csv(r, c.iterations, ctx.dir / "sigmoid_unit.csv");
     sigmoid_unit_figures(ctx, r);
     for (const SigmoidUnitHistory* h : {&r.mse, &r.ce})
-        if (h->diverged) std::cerr << "chapter5: warning: sigmoid unit " << unit_note(*h, "") << "\n";
+        if (h->diverged) std::cerr << "chapter5: warning: sigmoid unit " << unit_value_or_divergence(*h, "") << "\n";
     ctx.md.sections.push_back(
         {"4. MSE vs cross-entropy (002)",
          "One sigmoid unit ŷ = σ(w x + w₀) on two Gaussian classes (x ~ N(∓1, 1), " + std::to_string(c.n) +
@@ -621,8 +621,8 @@ void another_training_criterion(Context& ctx) {
              "saturated, because its gradient carries the factor σ′(a) ≈ 0."});
     const std::size_t k100 = std::min<std::size_t>(100, c.iterations);
     ctx.headline("sigmoid unit: training accuracy after " + std::to_string(k100) + " steps, MSE / CE",
-                 unit_note(r.mse, table::percent(entry(r.mse.train_accuracy, k100), 1)) + " / " +
-                     unit_note(r.ce, table::percent(entry(r.ce.train_accuracy, k100), 1)),
+                 unit_value_or_divergence(r.mse, table::percent(entry(r.mse.train_accuracy, k100), 1)) + " / " +
+                     unit_value_or_divergence(r.ce, table::percent(entry(r.ce.train_accuracy, k100), 1)),
                  "MSE stalls when saturated, CE does not (002)");
     ctx.headline("sigmoid unit: steps to 80 % training accuracy, MSE / CE",
                  first_iteration_reaching(r.mse.train_accuracy, 0.8) + " / " +

@@ -126,7 +126,7 @@ inline double estimated_seconds(const RunSize& r) {
 // Peak memory in bytes (doubles of 8 bytes):
 //   parameters θ, their gradient and the velocity of momentum   3 (weights + units)
 //   one forward pass over the largest set, zˡ and aˡ kept       2 (n₀ + units) · columns
-//   a mini-batch: its pass, δˡ, f′ and a transposed Aˡ⁻¹          5 (n₀ + units) · batch
+//   a mini-batch: its pass, δˡ, f′ and a transposed Aˡ⁻¹          5 (n₀ + units) · min(batch, N_train)
 //   the data: inputs, targets, indices, and the CSV text of      N · (n₀ + n_L + 16) + 120 N
 //   the data file (about 120 bytes a row, growth included)
 //   the program itself                                           kProgramBytes
@@ -139,8 +139,9 @@ inline double peak_bytes(const RunSize& r) {
     const double rows = n0 + unit_count(r.widths);
     const double columns = static_cast<double>(std::max({r.n_train, r.n_test, kGridChunk}));
     const double n = static_cast<double>(r.n_train + r.n_test);
+    const double batch = static_cast<double>(std::min(r.batch, r.n_train));   // the last batch may be smaller
     const double doubles = 3 * (weight_count(r.widths) + unit_count(r.widths)) + 2 * rows * columns +
-                           5 * rows * static_cast<double>(r.batch) + n * (n0 + nL + 16);
+                           5 * rows * batch + n * (n0 + nL + 16);
     return 8 * doubles + 120 * n + kProgramBytes;
 }
 

@@ -56,6 +56,11 @@ TEST_CASE(memory_of_a_small_network_counted_by_hand) {
     const RunSize r{"small", {2, 3, 1}, {Activation::relu, Activation::linear}, 8, 4, 3, 10, 5};
     const double doubles = 3 * 13 + 2 * 6 * 1000 + 5 * 6 * 3 + 12 * 19;
     CHECK_NEAR(peak_bytes(r), 8 * doubles + 120 * 12 + kProgramBytes, kExact);
+    // A batch larger than the training set is the training set: no more memory than batch 8.
+    RunSize huge_batch = r, whole_set = r;
+    huge_batch.batch = 1000000;
+    whole_set.batch = 8;
+    CHECK_EQ(peak_bytes(huge_batch), peak_bytes(whole_set));
 }
 
 // The plans follow the settings: one moons run with its grid, 1 + 8 + 25 Franke runs (001's
