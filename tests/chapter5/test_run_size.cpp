@@ -49,12 +49,12 @@ TEST_CASE(work_of_a_small_network_counted_by_hand) {
     CHECK_EQ(forward_multiply_adds(widths, {Activation::sigmoid, Activation::linear}), 9.0 + 35 * 3 + 5);
 }
 
-// Memory: 3·(9 + 4) parameter doubles, 2·(2 + 4)·1000 for a pass over a grid chunk (more than
+// Memory: 3·(9 + 4) parameter doubles, 2·(2 + 4)·128 for a pass over a grid chunk (more than
 // the 12 samples), 5·(2 + 4)·3 for a mini-batch, 12·(2 + 1 + 16) for the data; 8 bytes each,
 // plus 120 bytes of CSV per sample and the program itself.
 TEST_CASE(memory_of_a_small_network_counted_by_hand) {
     const RunSize r{"small", {2, 3, 1}, {Activation::relu, Activation::linear}, 8, 4, 3, 10, 5};
-    const double doubles = 3 * 13 + 2 * 6 * 1000 + 5 * 6 * 3 + 12 * 19;
+    const double doubles = 3 * 13 + 2 * 6 * 128 + 5 * 6 * 3 + 12 * 19;
     CHECK_NEAR(peak_bytes(r), 8 * doubles + 120 * 12 + kProgramBytes, kExact);
     // A batch larger than the training set is the training set: no more memory than batch 8.
     RunSize huge_batch = r, whole_set = r;
