@@ -1,25 +1,30 @@
 // main.cpp — chapter 5: deep feed-forward networks and back-propagation in general.
 //
-// Runs the experiments of four documents on the one general network of network.hpp:
-//   moons      two moons (004): 2-25-50-50-25-1 ReLU network, sigmoid output, cross-entropy
-//   franke     Franke regression (001): 128 ReLU units and a linear output; activation ×
-//              initialisation study; learning rate × L2 grid
-//   randomnet  RandomNet (001): ten networks of random depth, activations and initialisations
-//   mse_vs_ce  MSE vs cross-entropy (002): one sigmoid unit from a saturated start
-// and writes a CSV per curve and table, an SVG per figure, summary.csv and summary.md to --out.
-// Flags: --help. The experiments' settings and their reasons are in experiments.hpp.
+// Runs the experiments of four documents on the one general network of network.hpp, and reads
+// like their Results sections: one function per figure or table it reproduces, grouped by
+// experiment; each experiment is one function and one name in --experiments (kExperiments):
+//   moons      004: the decision regions of its Figure 2, and the loss plot of its Appendix
+//   franke     001: Figure 5 (the 128-unit ReLU network), Figure 7 (hidden activation ×
+//              weight initialisation), Figure 6 (learning rate × L2 strength)
+//   randomnet  001: the RandomNet results, a table of ten random networks
+//   mse_vs_ce  002: slide "Another training criterion – cross-entropy error", on one sigmoid unit
+// Every output goes to --out: a CSV per curve and table, an SVG per figure, summary.csv and
+// summary.md. Before it starts, a run far beyond the defaults prints its estimated work, time
+// and memory (run_size.hpp), and one beyond the hard bounds is refused unless --allow-large.
+// The experiments' settings and their reasons are in experiments.hpp. Flags: --help.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "chapters/chapter5_deep_backprop/data.hpp"
 #include "chapters/chapter5_deep_backprop/experiments.hpp"
 #include "chapters/chapter5_deep_backprop/network.hpp"
+#include "chapters/chapter5_deep_backprop/run_size.hpp"
 #include "common/cli.hpp"
 #include "common/csv.hpp"
 #include "common/errors.hpp"
@@ -28,143 +33,151 @@
 #include "common/plot/heat_map.hpp"
 #include "common/plot/line_plot.hpp"
 #include "common/progress.hpp"
+#include "common/summary.hpp"
 #include "common/table.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kExperiments{"moons", "franke", "randomnet", "mse_vs_ce"};
-
-// What the experiments hand over for summary.md, summary.csv and standard output.
-struct Report {
-    table::Text headlines{"quantity", "ours", "document"};
-    csv::Writer summary{{"experiment", "test_accuracy", "test_mse"}};
-    std::string body;   // Markdown: figures and tables, in the order of the experiments
+// Every setting of a run, as the flags leave it.
+struct Settings {
+    std::uint64_t seed = 2020;
+    MoonsConfig moons;
+    FrankeConfig franke;
+    RandomNetConfig randomnet;
+    SigmoidUnitConfig unit;
+    bool allow_large = false;
 };
 
-std::string pct(double x) { return table::fmt("%.1f %%", 100 * x); }
-std::string fixed4(double x) { return table::fmt("%.4f", x); }
-std::string short_num(double x) { return table::fmt("%.3g", x); }
+// ---------------------------------------------------------------------------------------------
+// Progress, counted in multiply-adds (run_size.hpp), so that the ETA weighs each epoch by its
+// work. A run announced as large also reports its epochs: on a terminal in the bar's note,
+// otherwise as a line after its first epoch and then at most every 10 s.
 
-std::string loss_label(Loss loss) {
-    return loss == Loss::bce ? "binary cross-entropy" : loss == Loss::ce ? "cross-entropy" : "½ squared error";
+std::string duration_text(double s) {
+    if (s < 60) return table::seconds(s);
+    if (s < 3600) return table::fixed(s / 60, 0) + " min";
+    return table::fixed(s / 3600, 1) + " h";
 }
+
+std::string bytes_text(double b) {
+    return b < 1e9 ? table::fixed(b / 1e6, 0) + " MB" : table::fixed(b / 1e9, 1) + " GB";
+}
+
+class WorkMeter {
+public:
+    // `announce`: the run was announced as large, so its epochs are reported.
+    WorkMeter(double total_multiply_adds, bool announce)
+        : total_(std::max(total_multiply_adds, 1.0)), announce_(announce), bar_("chapter5", kSteps) {}
+
+    EpochHook hook(const std::string& run) {
+        return [this, run](std::size_t epoch, std::size_t epochs, double work) { epoch_done(run, epoch, epochs, work); };
+    }
+    // A safe point to stop at (Ctrl-C) in work too small to plan.
+    void tick() { bar_.step(0); }
+    void finish() {
+        bar_.step(kSteps - shown_);
+        bar_.finish();
+    }
+
+private:
+    static constexpr std::size_t kSteps = 100;   // the bar counts per cent of the planned work
+
+    void epoch_done(const std::string& run, std::size_t epoch, std::size_t epochs, double work) {
+        done_ += work;
+        const auto target = static_cast<std::size_t>(kSteps * std::min(1.0, done_ / total_));
+        const std::string note = announce_ ? run + ": epoch " + std::to_string(epoch) + " of " + std::to_string(epochs) : "";
+        bar_.step(target - std::min(target, shown_), note);
+        shown_ = std::max(shown_, target);
+        if (!announce_ || stderr_is_terminal()) return;
+        const double now = bar_.seconds();
+        if (lines_ > 0 && now - last_line_ < 10) return;
+        ++lines_;
+        last_line_ = now;
+        std::cerr << "chapter5: " << note << " done after " << duration_text(now) << ", about "
+                  << duration_text(now * (total_ - std::min(done_, total_)) / done_) << " to go\n";
+    }
+
+    double total_, done_ = 0, last_line_ = 0;
+    bool announce_;
+    std::size_t shown_ = 0, lines_ = 0;
+    Progress bar_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// What the experiments hand over: summary.md (common/summary.hpp), summary.csv and standard
+// output (the headline table), and where the files go.
+
+struct FrankeInputs {
+    FrankeData data;
+    FrankeSets sets;
+    double true_mse;   // the true function's test MSE: this test set's noise floor
+};
+
+struct Context {
+    const Settings& settings;
+    fs::path dir;
+    WorkMeter& meter;
+    summary::Summary md;
+    csv::Writer csv{{"experiment", "test_accuracy", "test_mse"}};   // summary.csv
+    std::optional<FrankeInputs> franke_inputs;   // made, and saved, when first needed
+
+    Context(const Settings& s, fs::path folder, WorkMeter& m, summary::Summary frame)
+        : settings(s), dir(std::move(folder)), meter(m), md(std::move(frame)) {}
+
+    // The Franke data of franke and randomnet: the shared recipe, centred (data.hpp).
+    const FrankeInputs& franke() {
+        if (!franke_inputs) {
+            const FrankeConfig& c = settings.franke;
+            FrankeData data = make_franke_data(c.n, settings.seed, c.sigma);
+            save_franke_data(dir / "franke_data.csv", data);
+            FrankeSets sets = franke_sets(data);
+            const double true_mse = franke_test_noise(data);
+            franke_inputs = FrankeInputs{std::move(data), std::move(sets), true_mse};
+        }
+        return *franke_inputs;
+    }
+    void figure(const std::string& file, const std::string& svg, const std::string& caption) {
+        plot::save(dir / file, svg);
+        md.figures.push_back({file, caption});
+    }
+    void headline(const std::string& quantity, const std::string& ours, const std::string& document) {
+        md.headline.add({quantity, ours, document});
+    }
+};
 
 std::vector<double> epochs_of(const std::vector<EpochRow>& h) {
     std::vector<double> x;
     for (const auto& row : h) x.push_back(static_cast<double>(row.epoch));
     return x;
 }
-std::vector<double> field(const std::vector<EpochRow>& h, double EpochRow::*member) {
+std::vector<double> column_of(const std::vector<EpochRow>& h, double EpochRow::*member) {
     std::vector<double> y;
     for (const auto& row : h) y.push_back(row.*member);
     return y;
 }
 
-std::string diverged_note(const Run& run) {
-    return run.result.diverged ? "diverged at epoch " + std::to_string(run.result.diverged_epoch) : "";
+// An error as the tables show it: a fixed count of decimals (four for an MSE, as the documents'
+// 0.046 beside our 0.0437), in scientific notation when it is too large for that (data of
+// enormous noise), so that no cell runs to hundreds of digits.
+std::string error_text(double x, int decimals = 4) {
+    return std::fabs(x) < 1e3 ? table::fixed(x, decimals) : table::sci(x, 2);
 }
 
-// Save a figure and return its Markdown embedding.
-std::string figure(const fs::path& out, const std::string& file, const std::string& svg,
-                   const std::string& caption) {
-    plot::save(out / file, svg);
-    return "![" + caption + "](" + file + ")\n\n";
+std::string diverged_note(const TrainingRun& run) {
+    return "diverged at epoch " + std::to_string(run.result.diverged_epoch);
+}
+// A run's final number as a table shows it, or the epoch at which it diverged.
+std::string final_or_diverged(const TrainingRun& run, double value, int decimals = 4) {
+    return run.result.diverged ? diverged_note(run) : error_text(value, decimals);
+}
+std::string diverged_epoch_cell(const TrainingRun& run) {
+    return run.result.diverged ? std::to_string(run.result.diverged_epoch) : "";
 }
 
-// ---------------------------------------------------------------------------------------------
-// 1. Two moons (004)
-
-void moons_experiment(const MoonsConfig& c, std::uint64_t seed, const fs::path& out, Report& rep) {
-    const MoonsResult r = run_moons(c, seed);
-
-    std::vector<bool> in_train(r.data.size(), false);
-    for (std::size_t i : r.train_idx) in_train[i] = true;
-    csv::Writer data({"x1", "x2", "label", "split"});
-    for (std::size_t i = 0; i < r.data.size(); ++i)
-        data.row({csv::num(r.data.x1[i]), csv::num(r.data.x2[i]), std::to_string(r.data.label[i]),
-                  in_train[i] ? "train" : "test"});
-    data.save(out / "moons_data.csv");
-
-    const auto& h = r.run.history;
-    csv::Writer hist({"epoch", "train_cost", "test_cost", "train_accuracy", "test_accuracy"});
-    for (const auto& row : h)
-        hist.row({std::to_string(row.epoch), csv::num(row.train_cost), csv::num(row.test_cost),
-                  csv::num(row.train_metric), csv::num(row.test_metric)});
-    hist.save(out / "moons_history.csv");
-
-    std::string arch;
-    for (std::size_t l = 0; l < c.widths.size(); ++l) arch += (l ? "-" : "") + std::to_string(c.widths[l]);
-    const std::string setting = std::to_string(c.n) + " points, noise " + short_num(c.noise) + ", " +
-                                std::to_string(r.train_idx.size()) + "/" +
-                                std::to_string(r.test_idx.size()) + " train/test";
-    rep.body += "## 1. Two moons (004)\n\nNetwork " + arch + " (" + name_of(c.f.front()) + " … " +
-                name_of(c.f.back()) + ", " + loss_label(r.net.loss) + "), " + setting +
-                "; mini-batch SGD, η = " + short_num(c.eta) + ", momentum " + short_num(c.momentum) +
-                ", batch " + std::to_string(c.batch) + ", " + std::to_string(c.epochs) + " epochs.\n\n";
-
-    const double test_acc = r.run.final_test_metric();
-    if (r.run.result.diverged) {
-        std::cerr << "chapter5: warning: two moons: " << diverged_note(r.run) << " (try a smaller --eta)\n";
-        rep.body += "The run **" + diverged_note(r.run) + "**; no decision boundary to draw.\n\n";
-    } else {
-        const double x_min = -1.5, x_max = 2.5, y_min = -1.0, y_max = 1.5;   // 004's plotting grid
-        const std::size_t nx = 100, ny = 100;
-        const auto prob = class1_probability_grid(r.net, x_min, x_max, y_min, y_max, nx, ny);
-        csv::Writer grid({"x1", "x2", "p_class1"});
-        for (std::size_t q = 0; q < ny; ++q)
-            for (std::size_t p = 0; p < nx; ++p)
-                grid.row({csv::num(x_min + (x_max - x_min) * static_cast<double>(p) / (nx - 1)),
-                          csv::num(y_min + (y_max - y_min) * static_cast<double>(q) / (ny - 1)),
-                          csv::num(prob[q * nx + p])});
-        grid.save(out / "moons_decision.csv");
-        plot::DecisionMap map;
-        map.title = "Two moons: P(class 1) after " + std::to_string(h.size()) + " epochs, test points";
-        map.xlabel = "x1";
-        map.ylabel = "x2";
-        map.x_min = x_min;
-        map.x_max = x_max;
-        map.y_min = y_min;
-        map.y_max = y_max;
-        map.nx = nx;
-        map.ny = ny;
-        map.prob = prob;
-        for (std::size_t i : r.test_idx) map.points.push_back({r.data.x1[i], r.data.x2[i], r.data.label[i]});
-        map.class_labels = {"class 0 (upper moon)", "class 1 (lower moon)"};
-        rep.body += figure(out, "moons_decision.svg", plot::to_svg(map),
-                           "Two moons: the network's probability of class 1, its 0.5 contour, and the test points");
-    }
-    plot::LinePlot loss;
-    loss.title = "Two moons: " + loss_label(r.net.loss);
-    loss.xlabel = "epoch";
-    loss.ylabel = "cost";
-    loss.log_y = true;
-    loss.series.push_back({"training (mean over the epoch's mini-batches)", epochs_of(h),
-                           field(h, &EpochRow::train_cost), false, true});
-    loss.series.push_back({"test (after the epoch)", epochs_of(h), field(h, &EpochRow::test_cost), false, true, true});
-    rep.body += figure(out, "moons_loss.svg", plot::to_svg(loss), "Two moons: cost against epoch");
-
-    const bool finished = !h.empty() && !r.run.result.diverged;
-    rep.headlines.add({"two moons: test accuracy (" + setting + ")",
-                       r.run.result.diverged ? diverged_note(r.run) : pct(test_acc), "100 % (004)"});
-    rep.headlines.add({"two moons: final cost, training / test",
-                       finished ? short_num(h.back().train_cost) + " / " + short_num(h.back().test_cost)
-                                : r.run.result.diverged ? diverged_note(r.run) : "—",
-                       "0.002 after 10 000 full-batch iterations (004)"});
-    rep.summary.row({"moons", csv::num(test_acc), ""});
-}
-
-// ---------------------------------------------------------------------------------------------
-// 2. Franke regression (001)
-
-// The variance of the targets of a set: the MSE of predicting their mean.
-double target_variance(const Data& set) {
-    double mean = 0, var = 0;
-    for (double y : set.Y.data) mean += y;
-    mean /= static_cast<double>(set.Y.size());
-    for (double y : set.Y.data) var += (y - mean) * (y - mean);
-    return var / static_cast<double>(set.Y.size());
+std::string loss_label(Loss loss) {
+    return loss == Loss::bce ? "binary cross-entropy" : loss == Loss::ce ? "cross-entropy" : "½ squared error";
 }
 
 std::string activation_label(Activation f) {
@@ -177,370 +190,643 @@ std::string activation_label(Activation f) {
     }
 }
 
-void franke_experiment(const FrankeConfig& c, const FrankeData& d, const FrankeSets& sets, std::uint64_t seed,
-                       const fs::path& out, Report& rep, Progress& progress) {
-    const double true_mse = franke_test_noise(d);
-    rep.body += "## 2. Franke regression (001)\n\n" + std::to_string(d.x.size()) +
-                " points, noise σ = " + short_num(c.sigma) + ", " + std::to_string(sets.train.size()) + "/" +
-                std::to_string(sets.test.size()) +
-                " train/test, inputs and targets centred on the training means (franke_data.csv). "
-                "The noise floor is σ² = " + short_num(c.sigma * c.sigma) +
-                "; on this test set the true function itself scores " + fixed4(true_mse) + ".\n\n";
+std::string widths_text(const std::vector<std::size_t>& widths, const char* sep) {
+    std::string s;
+    for (std::size_t l = 0; l < widths.size(); ++l) s += (l ? sep : "") + std::to_string(widths[l]);
+    return s;
+}
 
-    // The headline network.
-    const Run ffnn = run_franke_ffnn(c, sets, seed);
-    progress.step();
-    {
-        const auto& h = ffnn.history;
-        csv::Writer w({"epoch", "train_cost", "train_mse", "test_mse"});
-        for (const auto& row : h)
-            w.row({std::to_string(row.epoch), csv::num(row.train_cost), csv::num(row.train_metric),
+// The variance of the targets of a set: the MSE of predicting their mean.
+double target_variance(const Data& set) {
+    double mean = 0, var = 0;
+    for (double y : set.Y.data) mean += y;
+    mean /= static_cast<double>(set.Y.size());
+    for (double y : set.Y.data) var += (y - mean) * (y - mean);
+    return var / static_cast<double>(set.Y.size());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Two moons (004)
+
+void save_moons_data(const MoonsResult& r, const fs::path& path) {
+    std::vector<bool> in_train(r.data.size(), false);
+    for (std::size_t i : r.train_idx) in_train[i] = true;
+    csv::Writer data({"x1", "x2", "label", "split"});
+    for (std::size_t i = 0; i < r.data.size(); ++i)
+        data.row({csv::num(r.data.x1[i]), csv::num(r.data.x2[i]), std::to_string(r.data.label[i]),
+                  in_train[i] ? "train" : "test"});
+    data.save(path);
+}
+
+void save_moons_history(const TrainingRun& run, const fs::path& path) {
+    csv::Writer hist({"epoch", "train_cost", "test_cost", "train_accuracy", "test_accuracy"});
+    for (const auto& row : run.history)
+        hist.row({std::to_string(row.epoch), csv::num(row.train_cost), csv::num(row.test_cost),
+                  csv::num(row.train_metric), csv::num(row.test_metric)});
+    hist.save(path);
+}
+
+// 004, Figure 2 (the manual network's decision regions): P(class 1) over the plane, its 0.5
+// contour and the test points.
+void fig2_decision_regions(Context& ctx, const MoonsResult& r) {
+    const DecisionGrid& g = ctx.settings.moons.grid;
+    const std::vector<double> prob = class1_probability_grid(r.net, g);
+    csv::Writer grid({"x1", "x2", "p_class1"});
+    for (std::size_t q = 0; q < g.ny; ++q)
+        for (std::size_t p = 0; p < g.nx; ++p) grid.row({csv::num(g.x(p)), csv::num(g.y(q)), csv::num(prob[q * g.nx + p])});
+    grid.save(ctx.dir / "moons_decision.csv");
+    plot::DecisionMap map;
+    map.title = "Two moons: P(class 1) after " + std::to_string(r.run.history.size()) + " epochs, test points";
+    map.xlabel = "x1";
+    map.ylabel = "x2";
+    map.x_min = g.x_min;
+    map.x_max = g.x_max;
+    map.y_min = g.y_min;
+    map.y_max = g.y_max;
+    map.nx = g.nx;
+    map.ny = g.ny;
+    map.prob = prob;
+    for (std::size_t i : r.test_idx) map.points.push_back({r.data.x1[i], r.data.x2[i], r.data.label[i]});
+    map.class_labels = {"class 0 (upper moon)", "class 1 (lower moon)"};
+    ctx.figure("moons_decision.svg", plot::to_svg(map),
+               "Two moons: the network's probability of class 1, its 0.5 contour, and the test points");
+}
+
+// 004, the loss plot of its Appendix: the cost against epoch, training and test.
+void appendix_loss_plot(Context& ctx, const MoonsResult& r) {
+    const auto& h = r.run.history;
+    plot::LinePlot loss;
+    loss.title = "Two moons: " + loss_label(r.net.loss);
+    loss.xlabel = "epoch";
+    loss.ylabel = "cost";
+    loss.log_y = true;
+    loss.series.push_back({"training (mean over the epoch's mini-batches)", epochs_of(h),
+                           column_of(h, &EpochRow::train_cost), false, true});
+    loss.series.push_back({"test (after the epoch)", epochs_of(h), column_of(h, &EpochRow::test_cost), false, true, true});
+    ctx.figure("moons_loss.svg", plot::to_svg(loss), "Two moons: cost against epoch");
+}
+
+std::string moons_setting(const MoonsConfig& c, const MoonsResult& r) {
+    return std::to_string(c.n) + " points, noise " + table::sig(c.noise) + ", " + std::to_string(r.train_idx.size()) +
+           "/" + std::to_string(r.test_idx.size()) + " train/test";
+}
+
+void two_moons(Context& ctx) {
+    const MoonsConfig& c = ctx.settings.moons;
+    const MoonsResult r = run_moons(c, ctx.settings.seed, ctx.meter.hook("two moons"));
+    save_moons_data(r, ctx.dir / "moons_data.csv");
+    save_moons_history(r.run, ctx.dir / "moons_history.csv");
+    std::string text = "Network " + widths_text(c.widths, "-") + " (" + name_of(c.f.front()) + " … " +
+                       name_of(c.f.back()) + ", " + loss_label(r.net.loss) + "), " + moons_setting(c, r) +
+                       "; mini-batch SGD, η = " + table::sig(c.eta) + ", momentum ω = " + table::sig(c.omega) +
+                       ", batch " + std::to_string(c.batch) + ", " + std::to_string(c.epochs) + " epochs.";
+    const bool diverged = r.run.result.diverged;
+    if (diverged) {
+        std::cerr << "chapter5: warning: two moons: " << diverged_note(r.run) << " (try a smaller --eta or --lambda)\n";
+        text += " The run **" + diverged_note(r.run) + "**; no decision boundary to draw.";
+    } else {
+        fig2_decision_regions(ctx, r);
+    }
+    appendix_loss_plot(ctx, r);
+    ctx.md.sections.push_back({"1. Two moons (004)", text});
+
+    const auto& h = r.run.history;
+    ctx.headline("two moons: test accuracy (" + moons_setting(c, r) + ")",
+                 diverged ? diverged_note(r.run) : table::percent(r.run.final_test_metric(), 1), "100 % (004)");
+    ctx.headline("two moons: final cost, training / test",
+                 diverged   ? diverged_note(r.run)
+                 : h.empty() ? "—"
+                             : table::sig(h.back().train_cost) + " / " + table::sig(h.back().test_cost),
+                 "0.002 after 10 000 full-batch iterations (004)");
+    ctx.csv.row({"moons", csv::num(r.run.final_test_metric()), ""});
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Franke regression (001)
+
+// 001, Figure 5: training and test MSE of the 128-unit ReLU network against epoch.
+void fig5_franke_network(Context& ctx) {
+    const FrankeConfig& c = ctx.settings.franke;
+    const FrankeInputs& in = ctx.franke();
+    const TrainingRun run = run_franke_network(c, in.sets, ctx.settings.seed, ctx.meter.hook("Franke network"));
+    const auto& h = run.history;
+    csv::Writer w({"epoch", "train_cost", "train_mse", "test_mse"});
+    for (const auto& row : h)
+        w.row({std::to_string(row.epoch), csv::num(row.train_cost), csv::num(row.train_metric), csv::num(row.test_metric)});
+    w.save(ctx.dir / "franke_ffnn_history.csv");
+    plot::LinePlot curve;
+    curve.title = "Franke: 2-" + std::to_string(c.hidden) + "-1 ReLU network, linear output, MSE";
+    curve.xlabel = "epoch";
+    curve.ylabel = "mean squared error";
+    curve.series.push_back({"training", epochs_of(h), column_of(h, &EpochRow::train_metric), false, true});
+    curve.series.push_back({"test", epochs_of(h), column_of(h, &EpochRow::test_metric), false, true});
+    curve.hlines.push_back({c.sigma * c.sigma, "noise floor σ²"});
+    curve.hlines.push_back({0.046, "001's best test MSE"});
+    ctx.figure("franke_ffnn.svg", plot::to_svg(curve), "Franke: MSE of the 128-unit ReLU network against epoch");
+    if (run.result.diverged) std::cerr << "chapter5: warning: Franke network " << diverged_note(run) << "\n";
+
+    const double mse = run.final_test_metric();
+    ctx.headline("Franke FFNN (128 ReLU): test MSE", final_or_diverged(run, mse), "0.046 (001, best of its grid)");
+    ctx.headline("Franke FFNN: test R²", final_or_diverged(run, 1 - mse / target_variance(in.sets.test), 2), "0.68 (001)");
+    ctx.headline("Franke: noise floor σ² (true function on this test set)",
+                 table::sig(c.sigma * c.sigma) + " (" + table::sig(in.true_mse) + ")", "—");
+    ctx.csv.row({"franke_ffnn", "", csv::num(mse)});
+}
+
+void save_activation_init_csv(const std::vector<ActivationInitRun>& study, const fs::path& path) {
+    csv::Writer w({"activation", "init", "epoch", "train_mse", "test_mse"});
+    for (const ActivationInitRun& s : study)
+        for (const auto& row : s.run.history)
+            w.row({name_of(s.f), name_of(s.init), std::to_string(row.epoch), csv::num(row.train_metric),
                    csv::num(row.test_metric)});
-        w.save(out / "franke_ffnn_history.csv");
-        plot::LinePlot p;
-        p.title = "Franke: 2-" + std::to_string(c.hidden) + "-1 ReLU network, linear output, MSE";
-        p.xlabel = "epoch";
-        p.ylabel = "mean squared error";
-        p.series.push_back({"training", epochs_of(h), field(h, &EpochRow::train_metric), false, true});
-        p.series.push_back({"test", epochs_of(h), field(h, &EpochRow::test_metric), false, true});
-        p.hlines.push_back({c.sigma * c.sigma, "noise floor σ²"});
-        p.hlines.push_back({0.046, "001's best test MSE"});
-        rep.body += "Headline network: " + std::to_string(c.hidden) + " ReLU units, " + name_of(c.init) +
-                    " weights, zero biases, SGD η = " + short_num(c.eta) + ", batch " +
-                    std::to_string(c.batch) + ", " + std::to_string(c.epochs) + " epochs.\n\n" +
-                    figure(out, "franke_ffnn.svg", plot::to_svg(p), "Franke: MSE of the 128-unit ReLU network against epoch");
-    }
-    const double mse = ffnn.final_test_metric();
-    if (ffnn.result.diverged) std::cerr << "chapter5: warning: Franke network " << diverged_note(ffnn) << "\n";
-    rep.headlines.add({"Franke FFNN (128 ReLU): test MSE", fixed4(mse), "0.046 (001, best of its grid)"});
-    rep.headlines.add({"Franke FFNN: test R²", table::fmt("%.2f", 1 - mse / target_variance(sets.test)), "0.68 (001)"});
-    rep.headlines.add({"Franke: noise floor σ² (true function on this test set)",
-                       short_num(c.sigma * c.sigma) + " (" + fixed4(true_mse) + ")", "—"});
-    rep.summary.row({"franke_ffnn", "", csv::num(mse)});
+    w.save(path);
+}
 
-    // Activation × initialisation.
-    const auto study = run_activation_study(c, sets, seed, [&] { progress.step(); });
-    {
-        csv::Writer w({"activation", "init", "epoch", "train_mse", "test_mse"});
-        plot::LinePlot p;
-        p.title = "Franke: hidden activation × weight initialisation (test MSE)";
-        p.xlabel = "epoch";
-        p.ylabel = "test mean squared error";
-        const std::string colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#7f7f7f"};
-        const StudyRun* best = nullptr;
-        table::Text t{"activation", "weights", "test MSE after " + std::to_string(c.study_epochs) + " epochs"};
-        for (std::size_t k = 0; k < study.size(); ++k) {
-            const StudyRun& s = study[k];
-            for (const auto& row : s.run.history)
-                w.row({name_of(s.f), name_of(s.init), std::to_string(row.epoch), csv::num(row.train_metric),
-                       csv::num(row.test_metric)});
-            p.series.push_back({activation_label(s.f) + ", " + name_of(s.init), epochs_of(s.run.history),
-                                field(s.run.history, &EpochRow::test_metric), false, true,
-                                s.init == Init::normal, colors[k / 2]});
-            const double final = s.run.final_test_metric();
-            t.add({activation_label(s.f), name_of(s.init), s.run.result.diverged ? diverged_note(s.run) : fixed4(final)});
-            if (std::isfinite(final) && (!best || final < best->run.final_test_metric())) best = &s;
-        }
-        p.hlines.push_back({c.sigma * c.sigma, "noise floor σ²"});
-        w.save(out / "franke_activation_init.csv");
-        rep.body += "Activation × initialisation (001 Fig. 7): " + std::to_string(c.study_epochs) +
-                    " epochs at η = " + short_num(c.study_eta) + " (001's 1e-3), batch " +
-                    std::to_string(c.batch) + "; normal = N(0, " + short_num(c.normal_sd) +
-                    "²) dashed, Glorot uniform solid.\n\n" +
-                    figure(out, "franke_activation_init.svg", plot::to_svg(p),
-                           "Franke: test MSE against epoch for each hidden activation and initialisation") +
-                    t.markdown() + "\n";
-        if (best)
-            rep.headlines.add({"activation study: best after " + std::to_string(c.study_epochs) + " epochs",
-                               activation_label(best->f) + ", " + name_of(best->init) + ": " +
-                                   fixed4(best->run.final_test_metric()),
-                               "ReLU: 0.049 (001 Fig. 7)"});
-        double sigmoid_best = NAN;
-        for (const auto& s : study)
-            if (s.f == Activation::sigmoid && std::isfinite(s.run.final_test_metric()))
-                sigmoid_best = std::isfinite(sigmoid_best) ? std::min(sigmoid_best, s.run.final_test_metric())
-                                                           : s.run.final_test_metric();
-        rep.headlines.add({"activation study: best sigmoid", fixed4(sigmoid_best), "≈ 0.06 (001 Fig. 7)"});
+// The best final test MSE among the runs that `pick` accepts; null if none finished.
+template <class Pick>
+const ActivationInitRun* best_of(const std::vector<ActivationInitRun>& study, Pick pick) {
+    const ActivationInitRun* best = nullptr;
+    for (const ActivationInitRun& s : study) {
+        const double final = s.run.final_test_metric();
+        if (pick(s) && std::isfinite(final) && (!best || final < best->run.final_test_metric())) best = &s;
     }
+    return best;
+}
 
-    // Learning rate × λ.
-    const auto grid = run_rate_lambda_grid(c, sets, seed, [&] { progress.step(); });
-    {
-        csv::Writer w({"eta", "lambda", "train_mse", "test_mse", "diverged_epoch"});
-        plot::HeatMap hm;
-        hm.title = "Franke: test MSE after " + std::to_string(c.grid_epochs) + " epochs (128 ReLU, N(0, 0.05²))";
-        hm.xlabel = "learning rate η (ours; 001's η is half)";
-        hm.ylabel = "L2 strength λ";
-        hm.colorbar_label = "test MSE";
-        hm.log_color = true;
-        for (double eta : c.grid_eta) hm.col_labels.push_back(short_num(eta));
-        for (double lambda : c.grid_lambda) hm.row_labels.push_back(short_num(lambda));
-        hm.values.assign(c.grid_lambda.size(), std::vector<double>(c.grid_eta.size(), NAN));
-        const GridCell* best = nullptr;
-        for (std::size_t k = 0; k < grid.size(); ++k) {
-            const GridCell& g = grid[k];
-            const double test = g.run.final_test_metric();
-            const double train = g.run.result.diverged || g.run.history.empty() ? NAN : g.run.history.back().train_metric;
-            w.row({csv::num(g.eta), csv::num(g.lambda), csv::num(train), csv::num(test),
-                   g.run.result.diverged ? std::to_string(g.run.result.diverged_epoch) : ""});
-            hm.values[k / c.grid_eta.size()][k % c.grid_eta.size()] = test;
-            if (g.run.result.diverged)
-                std::cerr << "chapter5: note: Franke grid η = " << short_num(g.eta) << ", λ = "
-                          << short_num(g.lambda) << ": " << diverged_note(g.run) << "\n";
-            if (std::isfinite(test) && (!best || test < best->run.final_test_metric())) best = &g;
-        }
-        w.save(out / "franke_grid.csv");
-        rep.body += "Learning rate × L2 strength (001 Fig. 6), " + std::to_string(c.grid_epochs) +
-                    " epochs each; grey cells diverged.\n\n" +
-                    figure(out, "franke_grid.svg", plot::to_svg(hm), "Franke: test MSE over learning rate and L2 strength");
-        if (best)
-            rep.headlines.add({"η × λ grid: best", fixed4(best->run.final_test_metric()) + " at η = " +
-                                                       short_num(best->eta) + ", λ = " + short_num(best->lambda),
-                               "0.046 at η = 0.1, i.e. our 0.2 (001 Fig. 6)"});
+// 001, Figure 7: test MSE against epoch for each hidden activation and weight initialisation.
+void fig7_activation_init(Context& ctx) {
+    const FrankeConfig& c = ctx.settings.franke;
+    const auto study = run_activation_init_study(c, ctx.franke().sets, ctx.settings.seed,
+                                                 ctx.meter.hook("activation × initialisation"));
+    save_activation_init_csv(study, ctx.dir / "franke_activation_init.csv");
+    plot::LinePlot curves;
+    curves.title = "Franke: hidden activation × weight initialisation (test MSE)";
+    curves.xlabel = "epoch";
+    curves.ylabel = "test mean squared error";
+    const std::string colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#7f7f7f"};
+    table::Text t{"activation", "weights", "test MSE after " + std::to_string(c.study_epochs) + " epochs"};
+    for (std::size_t k = 0; k < study.size(); ++k) {
+        const ActivationInitRun& s = study[k];
+        curves.series.push_back({activation_label(s.f) + ", " + name_of(s.init), epochs_of(s.run.history),
+                                 column_of(s.run.history, &EpochRow::test_metric), false, true,
+                                 s.init == Init::normal, colors[k / 2]});
+        t.add({activation_label(s.f), name_of(s.init), final_or_diverged(s.run, s.run.final_test_metric())});
+        if (s.run.result.diverged)
+            std::cerr << "chapter5: note: activation study " << name_of(s.f) << ", " << name_of(s.init) << ": "
+                      << diverged_note(s.run) << "\n";
     }
+    curves.hlines.push_back({c.sigma * c.sigma, "noise floor σ²"});
+    ctx.figure("franke_activation_init.svg", plot::to_svg(curves),
+               "Franke: test MSE against epoch for each hidden activation and initialisation");
+    ctx.md.sections.push_back({"Activation × initialisation (001 Fig. 7)",
+                               std::to_string(c.study_epochs) + " epochs at η = " + table::sig(c.study_eta) +
+                                   " (001's 1e-3), batch " + std::to_string(c.batch) + "; normal = N(0, " +
+                                   table::sig(c.normal_sd) + "²) dashed, Glorot uniform solid.\n\n" + t.markdown()});
+
+    const ActivationInitRun* best = best_of(study, [](const ActivationInitRun&) { return true; });
+    const ActivationInitRun* sigmoid = best_of(study, [](const ActivationInitRun& s) { return s.f == Activation::sigmoid; });
+    ctx.headline("activation study: best after " + std::to_string(c.study_epochs) + " epochs",
+                 best ? activation_label(best->f) + ", " + name_of(best->init) + ": " +
+                            error_text(best->run.final_test_metric())
+                      : "every run diverged",
+                 "ReLU: 0.049 (001 Fig. 7)");
+    ctx.headline("activation study: best sigmoid",
+                 sigmoid ? error_text(sigmoid->run.final_test_metric()) : "every run diverged", "≈ 0.06 (001 Fig. 7)");
+}
+
+plot::HeatMap rate_lambda_heat_map(const FrankeConfig& c, const std::vector<RateLambdaRun>& grid) {
+    plot::HeatMap map;
+    map.title = "Franke: test MSE after " + std::to_string(c.grid_epochs) + " epochs (128 ReLU, N(0, 0.05²))";
+    map.xlabel = "learning rate η (ours; 001's η is half)";
+    map.ylabel = "L2 strength λ";
+    map.colorbar_label = "test MSE";
+    map.log_color = true;
+    for (double eta : c.grid_eta) map.col_labels.push_back(table::sig(eta));
+    for (double lambda : c.grid_lambda) map.row_labels.push_back(table::sig(lambda));
+    map.values.assign(c.grid_lambda.size(), std::vector<double>(c.grid_eta.size(), NAN));
+    for (std::size_t k = 0; k < grid.size(); ++k)
+        map.values[k / c.grid_eta.size()][k % c.grid_eta.size()] = grid[k].run.final_test_metric();
+    return map;
+}
+
+// 001, Figure 6: final test MSE over learning rate η × L2 strength λ.
+void fig6_rate_lambda_grid(Context& ctx) {
+    const FrankeConfig& c = ctx.settings.franke;
+    const auto grid = run_rate_lambda_grid(c, ctx.franke().sets, ctx.settings.seed, ctx.meter.hook("η × λ grid"));
+    csv::Writer w({"eta", "lambda", "train_mse", "test_mse", "diverged_epoch"});
+    const RateLambdaRun* best = nullptr;
+    for (const RateLambdaRun& g : grid) {
+        const double test = g.run.final_test_metric();
+        w.row({csv::num(g.eta), csv::num(g.lambda), csv::num(g.run.final_train_metric()), csv::num(test),
+               diverged_epoch_cell(g.run)});
+        if (g.run.result.diverged)
+            std::cerr << "chapter5: note: Franke grid η = " << table::sig(g.eta) << ", λ = " << table::sig(g.lambda)
+                      << ": " << diverged_note(g.run) << "\n";
+        if (std::isfinite(test) && (!best || test < best->run.final_test_metric())) best = &g;
+    }
+    w.save(ctx.dir / "franke_grid.csv");
+    ctx.figure("franke_grid.svg", plot::to_svg(rate_lambda_heat_map(c, grid)),
+               "Franke: test MSE over learning rate and L2 strength (001 Fig. 6), " + std::to_string(c.grid_epochs) +
+                   " epochs each; grey cells diverged");
+    ctx.headline("η × λ grid: best",
+                 best ? error_text(best->run.final_test_metric()) + " at η = " + table::sig(best->eta) +
+                            ", λ = " + table::sig(best->lambda)
+                      : "every cell diverged",
+                 "0.046 at η = 0.1, i.e. our 0.2 (001 Fig. 6)");
+}
+
+void franke(Context& ctx) {
+    const FrankeConfig& c = ctx.settings.franke;
+    const FrankeInputs& in = ctx.franke();
+    ctx.md.sections.push_back(
+        {"2. Franke regression (001)",
+         std::to_string(in.data.x.size()) + " points, noise σ = " + table::sig(c.sigma) + ", " +
+             std::to_string(in.sets.train.size()) + "/" + std::to_string(in.sets.test.size()) +
+             " train/test, inputs and targets centred on the training means (franke_data.csv). The noise floor is "
+             "σ² = " + table::sig(c.sigma * c.sigma) + "; on this test set the true function itself scores " +
+             table::sig(in.true_mse) + ".\n\nHeadline network (001 Fig. 5): " + std::to_string(c.hidden) +
+             " ReLU units, " + name_of(c.init) + " weights, zero biases, SGD η = " + table::sig(c.eta) + ", batch " +
+             std::to_string(c.batch) + ", " + std::to_string(c.epochs) + " epochs."});
+    fig5_franke_network(ctx);
+    fig7_activation_init(ctx);
+    fig6_rate_lambda_grid(ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
 // 3. RandomNet (001)
 
-void randomnet_experiment(const RandomNetConfig& c, const FrankeSets& sets, std::uint64_t seed,
-                          const fs::path& out, Report& rep, Progress& progress) {
-    const auto runs = run_randomnet(c, sets, seed, [&] { progress.step(); });
+// One network's description: widths, activations, weight and bias initialisations (output
+// layer last for the initialisations) and its parameter count.
+struct RandomNetRow {
+    std::string widths, activations, weight_inits, bias_inits;
+    std::size_t parameters = 0, hidden_layers = 0;
+};
+
+RandomNetRow describe_random_net(const RandomNetSpec& spec) {
+    RandomNetRow row;
+    std::size_t fan_in = 2;
+    for (std::size_t l = 0; l < spec.layers.size(); ++l) {
+        const LayerSpec& s = spec.layers[l];
+        row.parameters += s.width * fan_in + s.width;
+        fan_in = s.width;
+        const std::string sep = l ? " " : "";
+        row.weight_inits += sep + name_of(s.init.weights);
+        row.bias_inits += sep + (s.init.bias_sd > 0 ? "normal" : "zero");
+        if (l + 1 == spec.layers.size()) continue;   // the linear output layer
+        row.widths += sep + std::to_string(s.width);
+        row.activations += sep + name_of(s.f);
+    }
+    row.hidden_layers = spec.layers.size() - 1;
+    return row;
+}
+
+void save_randomnet_csv(const std::vector<RandomNetRun>& runs, const fs::path& table_path,
+                        const fs::path& history_path) {
     csv::Writer table_csv({"net", "hidden_layers", "widths", "activations", "weight_inits", "bias_inits",
                            "parameters", "initial_gradient_norms", "train_mse", "test_mse", "diverged_epoch"});
     csv::Writer hist({"net", "epoch", "train_mse", "test_mse"});
-    table::Text t{"net", "hidden layers", "widths", "activations", "weights", "‖∂C/∂W¹‖ / ‖∂C/∂Wᴸ‖ at start", "test MSE"};
-    plot::LinePlot p;
-    p.title = "RandomNet on Franke: test MSE of ten random networks";
-    p.xlabel = "epoch";
-    p.ylabel = "test mean squared error";
-    double best = NAN;
-    std::size_t best_depth = 0;
     for (std::size_t k = 0; k < runs.size(); ++k) {
-        const auto& r = runs[k];
-        std::string widths, acts, winit, binit;
-        std::size_t params = 0, fan_in = 2;
-        for (std::size_t l = 0; l < r.spec.layers.size(); ++l) {
-            const LayerSpec& s = r.spec.layers[l];
-            params += s.width * fan_in + s.width;
-            fan_in = s.width;
-            const std::string sep = l ? " " : "";
-            winit += sep + name_of(s.init.weights);
-            binit += sep + (s.init.bias_sd > 0 ? "normal" : "zero");
-            if (l + 1 == r.spec.layers.size()) continue;   // the linear output layer
-            widths += sep + std::to_string(s.width);
-            acts += sep + name_of(s.f);
-        }
-        const std::size_t depth = r.spec.layers.size() - 1;
-        const double test = r.run.final_test_metric();
-        const double train = r.run.result.diverged || r.run.history.empty() ? NAN : r.run.history.back().train_metric;
+        const RandomNetRun& r = runs[k];
+        const RandomNetRow d = describe_random_net(r.spec);
         std::string norms;
         for (std::size_t l = 0; l < r.initial_gradient.size(); ++l) norms += (l ? " " : "") + csv::num(r.initial_gradient[l]);
         const std::string id = std::to_string(k + 1);
-        table_csv.row({id, std::to_string(depth), widths, acts, winit, binit, std::to_string(params), norms,
-                       csv::num(train), csv::num(test),
-                       r.run.result.diverged ? std::to_string(r.run.result.diverged_epoch) : ""});
+        table_csv.row({id, std::to_string(d.hidden_layers), d.widths, d.activations, d.weight_inits, d.bias_inits,
+                       std::to_string(d.parameters), norms, csv::num(r.run.final_train_metric()),
+                       csv::num(r.run.final_test_metric()), diverged_epoch_cell(r.run)});
         for (const auto& row : r.run.history)
             hist.row({id, std::to_string(row.epoch), csv::num(row.train_metric), csv::num(row.test_metric)});
-        t.add({id, std::to_string(depth), widths, acts, winit,
-               short_num(r.initial_gradient.front()) + " / " + short_num(r.initial_gradient.back()),
-               r.run.result.diverged ? diverged_note(r.run) : fixed4(test)});
-        p.series.push_back({"net " + id + " (" + std::to_string(depth) + " hidden)", epochs_of(r.run.history),
-                            field(r.run.history, &EpochRow::test_metric), false, true});
-        if (std::isfinite(test) && !(test >= best)) {
-            best = test;
-            best_depth = depth;
-        }
     }
-    table_csv.save(out / "randomnet.csv");
-    hist.save(out / "randomnet_history.csv");
-    rep.body += "## 3. RandomNet (001)\n\nTen networks on the Franke data, each with 1–" +
-                std::to_string(c.max_depth) + " hidden layers of " + std::to_string(c.min_width) + "–" +
-                std::to_string(c.max_width) +
-                " units, each layer with a random activation (ReLU, leaky ReLU, sigmoid, linear), "
-                "weights (normal or Glorot) and biases (zero or normal); linear output, η = " +
-                short_num(c.eta) + ", batch " + std::to_string(c.batch) + ", " + std::to_string(c.epochs) +
-                " epochs. Weights are listed per layer, output layer last. A test MSE of " +
-                fixed4(target_variance(sets.test)) +
-                " is what predicting the mean gives. The networks stuck there are deep ones: with narrow "
-                "weights each layer shrinks both the signal on its way up and the error on its way down "
-                "(003's vanishing gradients), so the gradient reaching their first layer is tiny (sixth "
-                "column, before training) and in " + std::to_string(c.epochs) +
-                " epochs at this η their lower layers barely move.\n\n" +
-                figure(out, "randomnet.svg", plot::to_svg(p), "RandomNet: test MSE against epoch") + t.markdown() + "\n";
-    rep.headlines.add({"RandomNet: best test MSE",
-                       std::isfinite(best) ? fixed4(best) + " (" + std::to_string(best_depth) + " hidden layer" +
-                                                 (best_depth == 1 ? ")" : "s)") : "—",
-                       "0.057, 7 hidden layers (001)"});
-    rep.summary.row({"randomnet_best", "", csv::num(best)});
+    table_csv.save(table_path);
+    hist.save(history_path);
+}
+
+std::string randomnet_text(const RandomNetConfig& c, double target_var) {
+    return "Ten networks on the Franke data, each with 1–" + std::to_string(c.max_depth) + " hidden layers of " +
+           std::to_string(c.min_width) + "–" + std::to_string(c.max_width) +
+           " units, each layer with a random activation (ReLU, leaky ReLU, sigmoid, linear), weights (normal or "
+           "Glorot) and biases (zero or normal); linear output, η = " + table::sig(c.eta) + ", batch " +
+           std::to_string(c.batch) + ", " + std::to_string(c.epochs) +
+           " epochs. Weights are listed per layer, output layer last. A test MSE of " + table::sig(target_var) +
+           " is what predicting the mean gives. The networks stuck there are deep ones: with narrow weights each "
+           "layer shrinks both the signal on its way up and the error on its way down (003's vanishing "
+           "gradients), so the gradient reaching their first layer is tiny (sixth column, before training) and "
+           "in " + std::to_string(c.epochs) + " epochs at this η their lower layers barely move.";
+}
+
+// 001, Results, the RandomNet paragraph: ten random networks, their depth, layers and test MSE.
+void randomnet_table(Context& ctx) {
+    const RandomNetConfig& c = ctx.settings.randomnet;
+    const FrankeSets& sets = ctx.franke().sets;
+    const auto runs = run_randomnet(c, sets, ctx.settings.seed, ctx.meter.hook("RandomNet"));
+    save_randomnet_csv(runs, ctx.dir / "randomnet.csv", ctx.dir / "randomnet_history.csv");
+    table::Text t{"net", "hidden layers", "widths", "activations", "weights", "‖∂C/∂W¹‖ / ‖∂C/∂Wᴸ‖ at start", "test MSE"};
+    plot::LinePlot curves;
+    curves.title = "RandomNet on Franke: test MSE of ten random networks";
+    curves.xlabel = "epoch";
+    curves.ylabel = "test mean squared error";
+    const RandomNetRun* best = nullptr;
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        const RandomNetRun& r = runs[k];
+        const RandomNetRow d = describe_random_net(r.spec);
+        const std::string id = std::to_string(k + 1);
+        const double test = r.run.final_test_metric();
+        t.add({id, std::to_string(d.hidden_layers), d.widths, d.activations, d.weight_inits,
+               table::sig(r.initial_gradient.front()) + " / " + table::sig(r.initial_gradient.back()),
+               final_or_diverged(r.run, test)});
+        if (r.run.result.diverged) std::cerr << "chapter5: note: RandomNet net " << id << ": " << diverged_note(r.run) << "\n";
+        curves.series.push_back({"net " + id + " (" + std::to_string(d.hidden_layers) + " hidden)",
+                                 epochs_of(r.run.history), column_of(r.run.history, &EpochRow::test_metric), false, true});
+        if (std::isfinite(test) && (!best || !(test >= best->run.final_test_metric()))) best = &r;
+    }
+    ctx.figure("randomnet.svg", plot::to_svg(curves), "RandomNet: test MSE against epoch");
+    ctx.md.sections.push_back({"3. RandomNet (001)", randomnet_text(c, target_variance(sets.test)) + "\n\n" + t.markdown()});
+    const std::size_t depth = best ? best->spec.layers.size() - 1 : 0;
+    ctx.headline("RandomNet: best test MSE",
+                 best ? error_text(best->run.final_test_metric()) + " (" + std::to_string(depth) + " hidden layer" +
+                            (depth == 1 ? ")" : "s)")
+                      : "every network diverged",
+                 "0.057, 7 hidden layers (001)");
+    ctx.csv.row({"randomnet_best", "", csv::num(best ? best->run.final_test_metric() : NAN)});
 }
 
 // ---------------------------------------------------------------------------------------------
 // 4. MSE vs cross-entropy on one sigmoid unit (002)
 
+// Entry k of a history, or NaN beyond its end (a run that diverged is shorter).
+double entry(const std::vector<double>& v, std::size_t k) { return k < v.size() ? v[k] : NAN; }
+
 // The first iteration at which the training accuracy reaches `level`, or "never".
-std::string first_reaching(const std::vector<double>& acc, double level) {
+std::string first_iteration_reaching(const std::vector<double>& acc, double level) {
     for (std::size_t k = 0; k < acc.size(); ++k)
         if (acc[k] >= level) return std::to_string(k);
     return "never";
 }
 
-void sigmoid_unit_experiment(const SigmoidUnitConfig& c, std::uint64_t seed, const fs::path& out, Report& rep) {
-    const SigmoidUnitResult r = run_sigmoid_unit(c, seed);
+std::string unit_value_or_divergence(const SigmoidUnitHistory& h, const std::string& value) {
+    return h.diverged ? "diverged at iteration " + std::to_string(h.diverged_iteration) : value;
+}
+
+void save_sigmoid_unit_csv(const SigmoidUnitResult& r, std::size_t iterations, const fs::path& path) {
     csv::Writer w({"iteration", "mse_run_loss", "mse_run_train_mse", "mse_run_grad_norm", "mse_run_train_accuracy",
                    "ce_run_loss", "ce_run_train_mse", "ce_run_grad_norm", "ce_run_train_accuracy"});
-    std::vector<double> it;
-    for (std::size_t k = 0; k < r.mse.loss.size(); ++k) {
-        it.push_back(static_cast<double>(k));
-        w.row({std::to_string(k), csv::num(r.mse.loss[k]), csv::num(r.mse.train_mse[k]), csv::num(r.mse.grad_norm[k]),
-               csv::num(r.mse.train_accuracy[k]), csv::num(r.ce.loss[k]), csv::num(r.ce.train_mse[k]),
-               csv::num(r.ce.grad_norm[k]), csv::num(r.ce.train_accuracy[k])});
-    }
-    w.save(out / "sigmoid_unit.csv");
+    for (std::size_t k = 0; k <= iterations && (k < r.mse.loss.size() || k < r.ce.loss.size()); ++k)
+        w.row({std::to_string(k), csv::num(entry(r.mse.loss, k)), csv::num(entry(r.mse.train_mse, k)),
+               csv::num(entry(r.mse.grad_norm, k)), csv::num(entry(r.mse.train_accuracy, k)),
+               csv::num(entry(r.ce.loss, k)), csv::num(entry(r.ce.train_mse, k)), csv::num(entry(r.ce.grad_norm, k)),
+               csv::num(entry(r.ce.train_accuracy, k))});
+    w.save(path);
+}
 
-    plot::LinePlot p;
-    p.title = "One sigmoid unit from a saturated start: mean squared error of its outputs";
-    p.xlabel = "gradient-descent iteration";
-    p.ylabel = "training mean (ŷ − y)²";
-    p.series.push_back({"trained on MSE", it, r.mse.train_mse, false, true});
-    p.series.push_back({"trained on cross-entropy", it, r.ce.train_mse, false, true});
-    plot::LinePlot g;
-    g.title = "One sigmoid unit: length of the gradient";
-    g.xlabel = "gradient-descent iteration";
-    g.ylabel = "‖∇E‖";
-    g.log_y = true;
-    g.series.push_back({"MSE: ∝ (ŷ − y) σ′(a), σ′ ≈ 0 when saturated", it, r.mse.grad_norm, false, true});
-    g.series.push_back({"cross-entropy: ∝ (ŷ − y)", it, r.ce.grad_norm, false, true});
+std::vector<double> iterations_of(const std::vector<double>& v) {
+    std::vector<double> x;
+    for (std::size_t k = 0; k < v.size(); ++k) x.push_back(static_cast<double>(k));
+    return x;
+}
 
+void sigmoid_unit_figures(Context& ctx, const SigmoidUnitResult& r) {
+    plot::LinePlot mse;
+    mse.title = "One sigmoid unit from a saturated start: mean squared error of its outputs";
+    mse.xlabel = "gradient-descent iteration";
+    mse.ylabel = "training mean (ŷ − y)²";
+    mse.series.push_back({"trained on MSE", iterations_of(r.mse.train_mse), r.mse.train_mse, false, true});
+    mse.series.push_back({"trained on cross-entropy", iterations_of(r.ce.train_mse), r.ce.train_mse, false, true});
+    plot::LinePlot grad;
+    grad.title = "One sigmoid unit: length of the gradient";
+    grad.xlabel = "gradient-descent iteration";
+    grad.ylabel = "‖∇E‖";
+    grad.log_y = true;
+    grad.series.push_back({"MSE: ∝ (ŷ − y) σ′(a), σ′ ≈ 0 when saturated", iterations_of(r.mse.grad_norm),
+                           r.mse.grad_norm, false, true});
+    grad.series.push_back({"cross-entropy: ∝ (ŷ − y)", iterations_of(r.ce.grad_norm), r.ce.grad_norm, false, true});
+    ctx.figure("sigmoid_unit_mse.svg", plot::to_svg(mse), "MSE vs cross-entropy: squared error against iteration");
+    ctx.figure("sigmoid_unit_gradient.svg", plot::to_svg(grad), "MSE vs cross-entropy: gradient length against iteration");
+}
+
+// 002, slide "Another training criterion – cross-entropy error": the same saturated unit trained
+// on either criterion; the squared error's gradient carries σ′(a) ≈ 0, the cross-entropy's not.
+void another_training_criterion(Context& ctx) {
+    const SigmoidUnitConfig& c = ctx.settings.unit;
+    const SigmoidUnitResult r = run_sigmoid_unit(c, ctx.settings.seed);
+    ctx.meter.tick();
+    save_sigmoid_unit_csv(r, c.iterations, ctx.dir / "sigmoid_unit.csv");
+    sigmoid_unit_figures(ctx, r);
+    for (const SigmoidUnitHistory* h : {&r.mse, &r.ce})
+        if (h->diverged) std::cerr << "chapter5: warning: sigmoid unit " << unit_value_or_divergence(*h, "") << "\n";
+    ctx.md.sections.push_back(
+        {"4. MSE vs cross-entropy (002)",
+         "One sigmoid unit ŷ = σ(w x + w₀) on two Gaussian classes (x ~ N(∓1, 1), " + std::to_string(c.n) +
+             " training and " + std::to_string(c.n) + " test points), started confidently wrong at w = " +
+             table::sig(c.w) + ", w₀ = " + table::sig(c.w0) + ", full-batch gradient descent with η = " +
+             table::sig(c.eta) +
+             ". The cross-entropy run converges within a few dozen steps; the MSE run crawls while the unit is "
+             "saturated, because its gradient carries the factor σ′(a) ≈ 0."});
     const std::size_t k100 = std::min<std::size_t>(100, c.iterations);
-    rep.body += "## 4. MSE vs cross-entropy (002)\n\nOne sigmoid unit ŷ = σ(w x + w₀) on two Gaussian classes "
-                "(x ~ N(∓1, 1), " + std::to_string(c.n) + " training and " + std::to_string(c.n) +
-                " test points), started confidently wrong at w = " + short_num(c.w) + ", w₀ = " + short_num(c.w0) +
-                ", full-batch gradient descent with η = " + short_num(c.eta) +
-                ". The cross-entropy run converges within a few dozen steps; the MSE run crawls while the unit "
-                "is saturated, because its gradient carries the factor σ′(a) ≈ 0.\n\n" +
-                figure(out, "sigmoid_unit_mse.svg", plot::to_svg(p), "MSE vs cross-entropy: squared error against iteration") +
-                figure(out, "sigmoid_unit_gradient.svg", plot::to_svg(g), "MSE vs cross-entropy: gradient length against iteration");
-    rep.headlines.add({"sigmoid unit: training accuracy after " + std::to_string(k100) + " steps, MSE / CE",
-                       pct(r.mse.train_accuracy[k100]) + " / " + pct(r.ce.train_accuracy[k100]),
-                       "MSE stalls when saturated, CE does not (002)"});
-    rep.headlines.add({"sigmoid unit: steps to 80 % training accuracy, MSE / CE",
-                       first_reaching(r.mse.train_accuracy, 0.8) + " / " + first_reaching(r.ce.train_accuracy, 0.8), "—"});
-    rep.summary.row({"sigmoid_unit_mse", csv::num(r.mse.test_accuracy), csv::num(r.mse.test_mse)});
-    rep.summary.row({"sigmoid_unit_ce", csv::num(r.ce.test_accuracy), csv::num(r.ce.test_mse)});
+    ctx.headline("sigmoid unit: training accuracy after " + std::to_string(k100) + " steps, MSE / CE",
+                 unit_value_or_divergence(r.mse, table::percent(entry(r.mse.train_accuracy, k100), 1)) + " / " +
+                     unit_value_or_divergence(r.ce, table::percent(entry(r.ce.train_accuracy, k100), 1)),
+                 "MSE stalls when saturated, CE does not (002)");
+    ctx.headline("sigmoid unit: steps to 80 % training accuracy, MSE / CE",
+                 first_iteration_reaching(r.mse.train_accuracy, 0.8) + " / " +
+                     first_iteration_reaching(r.ce.train_accuracy, 0.8),
+                 "—");
+    ctx.csv.row({"sigmoid_unit_mse", csv::num(r.mse.test_accuracy), csv::num(r.mse.test_mse)});
+    ctx.csv.row({"sigmoid_unit_ce", csv::num(r.ce.test_accuracy), csv::num(r.ce.test_mse)});
+}
+
+// ---------------------------------------------------------------------------------------------
+// The experiments: a name in --experiments, the function that runs it, and the plan of its
+// training runs for the estimate of work and memory (none for a run too small to matter).
+// They run in this order, whatever the order in --experiments.
+
+struct Experiment {
+    const char* name;
+    void (*run)(Context&);
+    std::vector<RunSize> (*plan)(const Settings&);
+};
+
+std::vector<RunSize> plan_moons(const Settings& s) { return moons_plan(s.moons); }
+std::vector<RunSize> plan_franke(const Settings& s) { return franke_plan(s.franke); }
+std::vector<RunSize> plan_randomnet(const Settings& s) { return randomnet_plan(s.randomnet, s.franke.n, s.seed); }
+
+const std::vector<Experiment> kExperiments{
+    {"moons", two_moons, plan_moons},
+    {"franke", franke, plan_franke},
+    {"randomnet", randomnet_table, plan_randomnet},
+    {"mse_vs_ce", another_training_criterion, nullptr},
+};
+
+std::vector<std::string> experiment_names() {
+    std::vector<std::string> names;
+    for (const Experiment& e : kExperiments) names.push_back(e.name);
+    return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flags, their checks, the estimate, and the run
+
+// Flag values that need converting into Settings.
+struct FlagValues {
+    std::string out = files::default_results_dir("chapter5").string();
+    std::vector<std::string> experiments = experiment_names();
+    std::vector<int> layers;
+    std::vector<std::string> activations;
+    std::string init;
+    int epochs = 0, batch = 0, moons_n = 0, franke_n = 0;
+};
+
+FlagValues defaults_of(const Settings& s) {
+    FlagValues v;
+    v.layers.assign(s.moons.widths.begin(), s.moons.widths.end());
+    for (Activation f : s.moons.f) v.activations.push_back(name_of(f));
+    v.init = name_of(s.moons.init);
+    v.epochs = static_cast<int>(s.moons.epochs);
+    v.batch = static_cast<int>(s.moons.batch);
+    v.moons_n = static_cast<int>(s.moons.n);
+    v.franke_n = static_cast<int>(s.franke.n);
+    return v;
+}
+
+void add_flags(cli::Flags& flags, Settings& s, FlagValues& v) {
+    flags.add("out", v.out, "output folder for CSV files, SVG figures, summary.csv and summary.md");
+    flags.add("seed", s.seed, "seed of every random draw: data, weights, mini-batch order");
+    flags.add("experiments", v.experiments, "the experiments to run", experiment_names());
+    flags.add("layers", v.layers,
+              "two-moons network: widths n0,...,nL (n0 = 2 inputs; nL = 1, or 2 with a softmax output)",
+              cli::between(1, 4096));
+    flags.add("activations", v.activations,
+              "two-moons network: activation of each layer after the input; the output's picks the loss "
+              "(sigmoid: binary cross-entropy, softmax: cross-entropy, other: MSE)",
+              activation_names());
+    flags.add("init", v.init, "two-moons network: weights N(0, 0.1^2) as 004 (normal), Glorot uniform, or He normal",
+              init_names());
+    flags.add("leaky-slope", s.moons.alpha, "two-moons network: slope of leaky_relu for z < 0", cli::between(0, 1));
+    flags.add("eta", s.moons.eta, "two-moons network: learning rate", cli::positive());
+    flags.add("momentum", s.moons.omega, "two-moons network: momentum omega (0 = plain SGD)",
+              cli::Bounds{0, 1, false, true});
+    flags.add("lambda", s.moons.lambda, "two-moons network: L2 strength", cli::non_negative());
+    flags.add("batch", v.batch, "two-moons network: mini-batch size", cli::between(1, 1000000));
+    flags.add("epochs", v.epochs, "two-moons network: training epochs", cli::between(1, 1000000));
+    flags.add("moons-n", v.moons_n, "two-moons data: number of points (75 % train, 25 % test)", cli::between(4, 1000000));
+    flags.add("moons-noise", s.moons.noise, "two-moons data: standard deviation of the noise per coordinate",
+              cli::non_negative());
+    flags.add("franke-n", v.franke_n, "Franke data: number of points (75 % train, 25 % test)", cli::between(4, 1000000));
+    flags.add("franke-noise", s.franke.sigma, "Franke data: standard deviation of the noise", cli::non_negative());
+    flags.add("allow-large", s.allow_large,
+              "run even when the estimated work exceeds " + table::sci(kLimitMultiplyAdds, 0) +
+                  " multiply-adds (40 to 80 min) or the memory " + bytes_text(kLimitBytes));
+}
+
+bool selected(const FlagValues& v, const std::string& name) {
+    return std::find(v.experiments.begin(), v.experiments.end(), name) != v.experiments.end();
+}
+
+// The flags that set up one experiment only must come with it.
+void check_flags_belong(const cli::Flags& flags, const FlagValues& v) {
+    for (const char* f : {"layers", "activations", "init", "leaky-slope", "eta", "momentum", "lambda", "batch",
+                          "epochs", "moons-n", "moons-noise"})
+        if (flags.given(f) && !selected(v, "moons"))
+            throw UsageError(std::string("--") + f + " sets up the two-moons experiment: add moons to --experiments");
+    for (const char* f : {"franke-n", "franke-noise"})
+        if (flags.given(f) && !selected(v, "franke") && !selected(v, "randomnet"))
+            throw UsageError(std::string("--") + f + " needs franke or randomnet in --experiments");
+}
+
+// Turn the flag values into the two-moons network's settings, or say what is wrong.
+void apply_moons_flags(const FlagValues& v, Settings& s) {
+    MoonsConfig& m = s.moons;
+    m.widths.assign(v.layers.begin(), v.layers.end());
+    m.f.clear();
+    for (const auto& a : v.activations) m.f.push_back(activation_from_name(a));
+    if (const std::string problem = architecture_problem(m.widths, m.f, loss_for_output(m.f.back())); !problem.empty())
+        throw UsageError("--layers/--activations: " + problem);
+    if (m.widths.front() != 2) throw UsageError("--layers must start with 2: the two-moons points have 2 coordinates");
+    const std::size_t outputs = m.f.back() == Activation::softmax ? 2 : 1;
+    if (m.widths.back() != outputs)
+        throw UsageError("--layers must end with " + std::to_string(outputs) + " for a " + name_of(m.f.back()) +
+                         " output (" + (outputs == 2 ? "one unit per class" : "one unit, P(class 1) or a score") + ")");
+    m.init = v.init == "normal" ? Init::normal : v.init == "glorot" ? Init::glorot : Init::he;
+    m.epochs = static_cast<std::size_t>(v.epochs);
+    m.batch = static_cast<std::size_t>(v.batch);
+    m.n = static_cast<std::size_t>(v.moons_n);
+    s.franke.n = static_cast<std::size_t>(v.franke_n);
+}
+
+std::string describe_run(const RunSize& r) {
+    return r.label + " " + widths_text(r.widths, "-") + ", " + std::to_string(r.epochs) +
+           (r.epochs == 1 ? " epoch of " : " epochs of ") + std::to_string(r.n_train) + " samples";
+}
+
+// The estimate of the selected experiments; refused beyond the bounds, announced beyond the
+// notice bound (run_size.hpp).
+Estimate check_size(const Settings& s, const FlagValues& v) {
+    std::vector<RunSize> runs;
+    for (const Experiment& e : kExperiments)
+        if (selected(v, e.name) && e.plan)
+            for (RunSize& r : e.plan(s)) runs.push_back(std::move(r));
+    const Estimate e = estimate(runs);
+    const std::string cost = table::sci(e.multiply_adds, 1) + " multiply-adds (about " + duration_text(e.seconds) +
+                             " at this code's measured rates) and about " + bytes_text(e.bytes) + " of memory";
+    if (beyond_limits(e) && !s.allow_large) {
+        const std::string bound = e.multiply_adds > kLimitMultiplyAdds
+                                      ? "the bound of " + table::sci(kLimitMultiplyAdds, 0) + " multiply-adds"
+                                      : "the bound of " + bytes_text(kLimitBytes) + " of memory";
+        throw UsageError("this run needs about " + cost + ", beyond " + bound +
+                         ": make it smaller (--layers, --epochs, --moons-n, --franke-n) or add --allow-large");
+    }
+    if (needs_notice(e) || beyond_limits(e))
+        std::cerr << "chapter5: a large run: about " << cost << "\nchapter5: the largest training run is "
+                  << describe_run(e.largest) << "; progress after every epoch\n";
+    return e;
+}
+
+summary::Summary summary_frame(const Settings& s, const cli::Flags& flags) {
+    summary::Summary md;
+    md.title = "Chapter 5 — Deep feed-forward networks and back-propagation";
+    md.sources = "003 (the four back-propagation equations), 004 (two moons), 001 (the Franke network of "
+                 "Figs. 5–7, RandomNet), 002 (slide \"Another training criterion – cross-entropy error\")";
+    md.setup = "Seed " + std::to_string(s.seed) +
+               ". Every setting is fixed in experiments.hpp, each with its reason; the chapter has no validation "
+               "split. The activation study, the η × λ grid and RandomNet report every run on the test set, as 001 "
+               "does, so each \"best\" is the best of several test scores. The Franke network's setting was fixed "
+               "with its test MSE over several seeds in view: compare it with the true function's MSE on the same "
+               "points (the noise floor row), not with a fresh sample.";
+    md.headline = table::Text{"quantity", "ours", "document"};
+    md.headline_notes = "Ours beside the document's; \"—\" where the document gives no number. Our η is twice "
+                        "001's (our squared error carries a factor ½).";
+    md.command = flags.command_line();
+    return md;
+}
+
+int run(const Settings& s, const FlagValues& v, const Estimate& e, const cli::Flags& flags) {
+    files::ResultFolder folder(v.out);
+    Timer timer;
+    WorkMeter meter(e.multiply_adds, needs_notice(e) || beyond_limits(e));
+    Context ctx(s, folder.path(), meter, summary_frame(s, flags));
+    for (const Experiment& x : kExperiments)
+        if (selected(v, x.name)) x.run(ctx);
+    meter.finish();
+    ctx.csv.save(ctx.dir / "summary.csv");
+    summary::save(ctx.dir / "summary.md", ctx.md);
+    folder.publish();
+    std::cout << ctx.md.headline.aligned();
+    std::cerr << "chapter5: wrote " << folder.shown() << " in " << table::fixed(timer.seconds(), 1) << " s\n";
+    return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    MoonsConfig moons;
-    FrankeConfig franke;
-    RandomNetConfig randomnet;
-    SigmoidUnitConfig unit;
-    std::string out = files::default_results_dir("chapter5").string();
-    std::uint64_t seed = 2020;
-    std::vector<std::string> experiments = kExperiments;
-    std::vector<int> layers(moons.widths.begin(), moons.widths.end());
-    std::vector<std::string> activations;
-    for (Activation f : moons.f) activations.push_back(name_of(f));
-    std::string init = name_of(moons.init);
-    int epochs = static_cast<int>(moons.epochs), batch = static_cast<int>(moons.batch);
-    int moons_n = static_cast<int>(moons.n), franke_n = static_cast<int>(franke.n);
-
+    Settings settings;
+    FlagValues values = defaults_of(settings);
     cli::Flags flags("chapter5",
                      "Deep feed-forward networks and back-propagation in general (003), run on the experiments of "
                      "004 (two moons), 001 (Franke regression, RandomNet) and 002 (MSE vs cross-entropy).");
-    flags.add("out", out, "output folder for CSV files, SVG figures, summary.csv and summary.md");
-    flags.add("seed", seed, "seed of every random draw: data, weights, mini-batch order");
-    flags.add("experiments", experiments, "the experiments to run", kExperiments);
-    flags.add("layers", layers,
-              "two-moons network: widths n0,...,nL (n0 = 2 inputs; nL = 1, or 2 with a softmax output)",
-              cli::between(1, 4096));
-    flags.add("activations", activations,
-              "two-moons network: activation of each layer after the input; the output's picks the loss "
-              "(sigmoid: binary cross-entropy, softmax: cross-entropy, other: MSE)",
-              activation_names());
-    flags.add("init", init, "two-moons network: weights N(0, 0.1^2) as 004 (normal), Glorot uniform, or He normal",
-              init_names());
-    flags.add("leaky-slope", moons.alpha, "two-moons network: slope of leaky_relu for z < 0", cli::between(0, 1));
-    flags.add("eta", moons.eta, "two-moons network: learning rate", cli::positive());
-    flags.add("momentum", moons.momentum, "two-moons network: momentum (0 = plain SGD)", cli::Bounds{0, 1, false, true});
-    flags.add("lambda", moons.lambda, "two-moons network: L2 strength", cli::non_negative());
-    flags.add("batch", batch, "two-moons network: mini-batch size", cli::between(1, 1000000));
-    flags.add("epochs", epochs, "two-moons network: training epochs", cli::between(1, 1000000));
-    flags.add("moons-n", moons_n, "two-moons data: number of points (75 % train, 25 % test)", cli::between(4, 1000000));
-    flags.add("moons-noise", moons.noise, "two-moons data: standard deviation of the noise per coordinate",
-              cli::non_negative());
-    flags.add("franke-n", franke_n, "Franke data: number of points (75 % train, 25 % test)", cli::between(4, 1000000));
-    flags.add("franke-noise", franke.sigma, "Franke data: standard deviation of the noise", cli::non_negative());
-
+    add_flags(flags, settings, values);
     return cli::run(flags, argc, argv, [&] {
-        auto selected = [&](const std::string& e) {
-            return std::find(experiments.begin(), experiments.end(), e) != experiments.end();
-        };
-        for (const char* f : {"layers", "activations", "init", "leaky-slope", "eta", "momentum", "lambda", "batch",
-                              "epochs", "moons-n", "moons-noise"})
-            if (flags.given(f) && !selected("moons"))
-                throw UsageError(std::string("--") + f + " sets up the two-moons experiment: add moons to --experiments");
-        for (const char* f : {"franke-n", "franke-noise"})
-            if (flags.given(f) && !selected("franke") && !selected("randomnet"))
-                throw UsageError(std::string("--") + f + " needs franke or randomnet in --experiments");
-
-        moons.widths.assign(layers.begin(), layers.end());
-        moons.f.clear();
-        for (const auto& a : activations) moons.f.push_back(activation_from_name(a));
-        if (const std::string problem = architecture_problem(moons.widths, moons.f, loss_for_output(moons.f.back()));
-            !problem.empty())
-            throw UsageError("--layers/--activations: " + problem);
-        if (moons.widths.front() != 2)
-            throw UsageError("--layers must start with 2: the two-moons points have 2 coordinates");
-        const std::size_t outputs = moons.f.back() == Activation::softmax ? 2 : 1;
-        if (moons.widths.back() != outputs)
-            throw UsageError("--layers must end with " + std::to_string(outputs) + " for a " +
-                             name_of(moons.f.back()) + " output (" +
-                             (outputs == 2 ? "one unit per class" : "one unit, P(class 1) or a score") + ")");
-        moons.init = init == "normal" ? Init::normal : init == "glorot" ? Init::glorot : Init::he;
-        moons.epochs = static_cast<std::size_t>(epochs);
-        moons.batch = static_cast<std::size_t>(batch);
-        moons.n = static_cast<std::size_t>(moons_n);
-        franke.n = static_cast<std::size_t>(franke_n);
-
-        files::ResultFolder folder(out);
-        const fs::path dir = folder.path();
-        Timer timer;
-        Report rep;
-        std::size_t runs = 0;   // training runs, for the progress report
-        if (selected("moons")) runs += 1;
-        if (selected("franke")) runs += 1 + 8 + franke.grid_eta.size() * franke.grid_lambda.size();
-        if (selected("randomnet")) runs += randomnet.count;
-        if (selected("mse_vs_ce")) runs += 1;
-        Progress progress("chapter5", runs);
-
-        if (selected("moons")) {
-            moons_experiment(moons, seed, dir, rep);
-            progress.step();
-        }
-        if (selected("franke") || selected("randomnet")) {
-            const FrankeData data = make_franke_data(franke.n, seed, franke.sigma);
-            const FrankeSets sets = franke_sets(data);
-            save_franke_data(dir / "franke_data.csv", data);
-            if (selected("franke")) franke_experiment(franke, data, sets, seed, dir, rep, progress);
-            if (selected("randomnet")) randomnet_experiment(randomnet, sets, seed, dir, rep, progress);
-        }
-        if (selected("mse_vs_ce")) {
-            sigmoid_unit_experiment(unit, seed, dir, rep);
-            progress.step();
-        }
-        progress.finish();
-
-        rep.summary.save(dir / "summary.csv");
-        files::write_atomic(dir / "summary.md",
-                            "# Chapter 5 — Deep feed-forward networks and back-propagation\n\n"
-                            "Seed " + std::to_string(seed) + ". Numbers beside the documents' own.\n\n" +
-                                rep.headlines.markdown() + "\n" + rep.body);
-        folder.publish();
-        std::cout << rep.headlines.aligned();
-        std::cerr << "chapter5: wrote " << folder.shown() << " in " << table::fmt("%.1f", timer.seconds()) << " s\n";
-        return 0;
+        check_flags_belong(flags, values);
+        apply_moons_flags(values, settings);
+        const Estimate estimate = check_size(settings, values);
+        return run(settings, values, estimate, flags);
     });
 }

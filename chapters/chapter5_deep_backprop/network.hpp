@@ -1,24 +1,31 @@
 // network.hpp — a feed-forward network of any depth and width, its cost, and back-propagation
 // written as the four equations of 003 ("Setting up the equations for a neural network").
 //
-// Notation (003, 001 "Backpropagation"): layer l = 1 … L, nₗ units, n₀ inputs.
+// Notation (001 "Backpropagation", and 003 "Setting up the equations" with its indices made
+// consistent): layer l = 1 … L, nₗ units, n₀ inputs.
 //   zˡ = Wˡ aˡ⁻¹ + bˡ,   aˡ = fˡ(zˡ),   a⁰ = x,   C = (1/m) Σ over the m samples of C(aᴸ, y)
 //   Wˡ: nₗ × nₗ₋₁, row j holds the weights INTO unit j (001's w_ij, Nielsen's w_jk). 003 defines
 //   zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ with the transposed matrix but derives its equations with this
-//   indexing; we use the one that makes its equations true as printed (README, "Where we
-//   depart from the documents").
+//   indexing; we use the one that makes its equations true as printed (README, "Where the
+//   documents slip").
 // A mini-batch is a matrix with one sample per column (matrix.hpp), so δˡ, zˡ, aˡ are nₗ × m.
 //
-//   (BP1) output error             δᴸ = f′(zᴸ) ⊙ ∂C/∂aᴸ              output_error
-//   (BP2) back-propagated error    δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ f′(zˡ)        backpropagate_error
-//   (BP3) weight gradient          ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ               weight_gradient
-//   (BP4) bias gradient            ∂C/∂bˡ = δˡ                        bias_gradient
+// (BP1)–(BP4) are our labels (Nielsen's order); 003 speaks of "the four equations" but numbers
+// three, all for the output layer, and writes the fourth, the recursion, by components only:
+//   (BP1) output error             δᴸ = f′(zᴸ) ⊙ ∂C/∂aᴸ          003 eq. (2)          output_error
+//   (BP2) back-propagated error    δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ f′(zˡ)    001 eq. (1); 003 "Final
+//                                                               back propagating equation",
+//                                                               by components  backpropagate_error
+//   (BP3) weight gradient          ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ            003 eq. (1), 001 eq. (2)  weight_gradient
+//   (BP4) bias gradient            ∂C/∂bˡ = δˡ                    003 eq. (3), 001 eq. (3)  bias_gradient
 //
 // Output activation and loss come in the three pairs the documents use, each with its simplified
 // output error a − y:
-//   linear  + mean squared error    C = ½‖a − y‖²              δᴸ = a − y    (003)
-//   sigmoid + binary cross-entropy  C = −y log a − (1−y) log(1−a)   δᴸ = a − y    (002 slide 12, 004)
-//   softmax + cross-entropy         C = −Σ_k y_k log a_k        δᴸ = a − y    (002 slide 25, 001 eq. (5))
+//   linear  + mean squared error    C = ½‖a − y‖²                    δᴸ = a − y    003
+//   sigmoid + binary cross-entropy  C = −y log a − (1−y) log(1−a)    δᴸ = a − y    002 "Another
+//                                                                    training criterion", 004
+//   softmax + cross-entropy         C = −Σ_k y_k log a_k             δᴸ = a − y    002 "Computation
+//                                                          graph – cross entropy layer", 001 eq. (5)
 // and MSE may also follow any other element-wise output activation (002's sigmoid unit trained
 // with MSE), with δᴸ = f′(zᴸ) ⊙ (a − y) from (BP1) as it stands.
 // The log-losses are evaluated from the logits zᴸ, never from a = σ(z) or softmax(z), so no
@@ -239,7 +246,7 @@ inline double loss_derivative(Loss loss, double a, double y) {
 // ---------------------------------------------------------------------------------------------
 // Back-propagation: the four equations
 
-// (BP1) 003: δᴸ = f′(zᴸ) ⊙ ∂C/∂aᴸ, one column per sample.
+// (BP1) 003 eq. (2): δᴸ = f′(zᴸ) ⊙ ∂C/∂aᴸ, one column per sample.
 //   sigmoid + BCE: σ′(z) · (a − y)/(a(1 − a)) = a − y, since σ′ = a(1 − a)        (002, 004)
 //   softmax + CE:  Σ_k (∂a_k/∂z_i)(−y_k/a_k) = a_i Σ_k y_k − y_i = a − y  for Σ_k y_k = 1  (001 eq. (5))
 //   MSE: f′(zᴸ) ⊙ (a − y) as it stands; for a linear output f′ = 1 and δᴸ = a − y.
@@ -253,7 +260,8 @@ inline void output_error(Matrix& delta, const Network& net, const Matrix& zL, co
     }
 }
 
-// (BP2) 003: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ f′(zˡ)  (001 eq. (1)).
+// (BP2) 001 eq. (1): δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ f′(zˡ); by components δ_j = Σ_k δ_k w_kj f′(z_j),
+// as 003's "Final back propagating equation" prints it.
 inline void backpropagate_error(Matrix& delta, const Matrix& W_next, const Matrix& delta_next,
                                 const Matrix& z, Activation f, double alpha, Matrix& fprime) {
     multiply_transposed_left(delta, W_next, delta_next);
@@ -261,7 +269,8 @@ inline void backpropagate_error(Matrix& delta, const Matrix& W_next, const Matri
     hadamard_in_place(delta, fprime);
 }
 
-// (BP3) 003: ∂C/∂w_jk = δ_j a_k^(l−1), i.e. ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ for one sample (001 eq. (2)).
+// (BP3) 003 eq. (1): ∂C/∂w_jk = δ_j a_k^(l−1), i.e. ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ for one sample (001 eq.
+// (2)); 003 states it for the output layer and uses it for every l in its update rules.
 // For a mini-batch the cost is the mean over its m samples, so the per-sample outer products are
 // averaged: dW = (1/m) Δˡ (Aˡ⁻¹)ᵀ, plus λWˡ from the L2 term.
 inline void weight_gradient(Matrix& dW, const Matrix& delta, const Matrix& a_prev, const Matrix& W,
@@ -271,7 +280,7 @@ inline void weight_gradient(Matrix& dW, const Matrix& delta, const Matrix& a_pre
     for (std::size_t k = 0; k < dW.size(); ++k) dW.data[k] = inv_m * dW.data[k] + lambda * W.data[k];
 }
 
-// (BP4) 003: ∂C/∂bˡ = δˡ (001 eq. (3)); for a mini-batch, the mean of the columns of Δˡ.
+// (BP4) 003 eq. (3): ∂C/∂bˡ = δˡ (001 eq. (3)); for a mini-batch, the mean of the columns of Δˡ.
 inline void bias_gradient(Matrix& db, const Matrix& delta) {
     row_sums(db, delta);
     const double inv_m = 1.0 / static_cast<double>(delta.cols);
@@ -289,7 +298,8 @@ struct Workspace {
 
 // Gradients of C (with the L2 term) at the samples whose forward pass is in `cache`.
 // 003's algorithm: output error, then back-propagate for l = L − 1, …, 1, with the gradients of
-// layer l taken as soon as δˡ is known.
+// layer l taken as soon as δˡ is known — for every layer l = L, …, 1 (003's update loop starts
+// at L − 1 and so would never train the output layer).
 inline void backward(Gradients& grad, const Network& net, const Cache& cache, const Matrix& Y,
                      double lambda, Workspace& work) {
     const std::size_t L = net.layers.size();

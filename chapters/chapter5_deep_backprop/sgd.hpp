@@ -7,7 +7,7 @@
 // Each epoch visits the training samples in a fresh random order, in mini-batches of `batch`
 // samples (the last one may be smaller); the gradient of a batch is the mean over its samples.
 // 001 writes this mean as (1/d) Σᵢ ∇Cᵢ with d the number of batches; it is over the m samples of
-// the batch (README, "Where we depart from the documents").
+// the batch (README, "Where the documents slip").
 #pragma once
 
 #include <algorithm>
@@ -29,13 +29,13 @@ struct Data {
 
 struct SgdOptions {
     double eta = 0.01;        // learning rate η
-    double momentum = 0.0;    // ω; 0 = plain SGD
+    double omega = 0.0;       // momentum ω; 0 = plain SGD
     double lambda = 0.0;      // L2 strength λ: C gains (λ/2) Σ ‖Wˡ‖²
     std::size_t batch = 10;   // mini-batch size m (001 uses 10)
 };
 
 // Everything one run of SGD keeps between steps, allocated once.
-struct Sgd {
+struct SgdState {
     SgdOptions opt;
     Gradients grad, velocity;
     Cache cache;
@@ -43,7 +43,7 @@ struct Sgd {
     Matrix Xb, Yb;                     // the current mini-batch
     std::vector<std::size_t> order;    // the visiting order of the samples
 
-    explicit Sgd(const SgdOptions& o) : opt(o) {}
+    explicit SgdState(const SgdOptions& o) : opt(o) {}
 };
 
 // The columns `idx[first … first + m)` of `from`, side by side.
@@ -55,14 +55,14 @@ inline void gather_columns(Matrix& to, const Matrix& from, const std::vector<std
 }
 
 // One update θ ← θ − v, v = ω v + η ∇C, for every Wˡ and bˡ.
-inline void sgd_step(Network& net, Sgd& sgd) {
+inline void sgd_step(Network& net, SgdState& sgd) {
     const std::size_t L = net.layers.size();
     if (sgd.velocity.dW.size() != L) {   // first step: v = 0
         sgd.velocity = sgd.grad;
         for (auto& m : sgd.velocity.dW) m.fill(0.0);
         for (auto& m : sgd.velocity.db) m.fill(0.0);
     }
-    const double eta = sgd.opt.eta, omega = sgd.opt.momentum;
+    const double eta = sgd.opt.eta, omega = sgd.opt.omega;
     auto update = [eta, omega](Matrix& theta, Matrix& v, const Matrix& g) {
         for (std::size_t k = 0; k < theta.size(); ++k) {
             v.data[k] = omega * v.data[k] + eta * g.data[k];
@@ -78,7 +78,7 @@ inline void sgd_step(Network& net, Sgd& sgd) {
 // One epoch of mini-batch SGD over `train`. Returns the mean cost of the mini-batches as they
 // were met (each taken before its own step, weighted by its size): the usual running training
 // loss, which costs no extra forward pass.
-inline double sgd_epoch(Network& net, Sgd& sgd, const Data& train, Rng& rng) {
+inline double sgd_epoch(Network& net, SgdState& sgd, const Data& train, Rng& rng) {
     const std::size_t N = train.size();
     if (sgd.order.size() != N) {
         sgd.order.resize(N);
@@ -111,23 +111,29 @@ struct TrainResult {
 };
 
 // Train for `epochs` epochs; after each one, `after_epoch(epoch, train_cost)` (epoch 1-based)
-// lets the caller record whatever it measures. Stops early, and says so, on divergence.
+// lets the caller record whatever it measures, and returns false when a measurement is not
+// finite. Stops early, and says so, on divergence: a cost that is not finite or explodes, or a
+// measurement that is not finite (the run then counts as diverged at that epoch).
 inline TrainResult train(Network& net, const Data& data, const SgdOptions& opt, std::size_t epochs,
-                         Rng& rng, const std::function<void(std::size_t, double)>& after_epoch = {}) {
-    Sgd sgd(opt);
-    const double c0 = cost(net, data.X, data.Y, opt.lambda, sgd.cache);
+                         Rng& rng, const std::function<bool(std::size_t, double)>& after_epoch = {}) {
+    SgdState sgd(opt);
+    // C₀ over the whole training set, in a cache of its own that is freed at once (the
+    // mini-batch cache would keep the full set's allocation for the whole run).
+    const double c0 = [&] {
+        Cache whole_set;
+        return cost(net, data.X, data.Y, opt.lambda, whole_set);
+    }();
     const double limit = std::isfinite(c0) ? kExplodeFactor * std::max(c0, kCostFloor)
                                            : std::numeric_limits<double>::infinity();
     TrainResult result;
     for (std::size_t e = 1; e <= epochs; ++e) {
         const double c = sgd_epoch(net, sgd, data, rng);
-        if (!std::isfinite(c) || c > limit) {
+        if (!std::isfinite(c) || c > limit || (after_epoch && !after_epoch(e, c))) {
             result.diverged = true;
             result.diverged_epoch = e;
             return result;
         }
         result.epochs = e;
-        if (after_epoch) after_epoch(e, c);
     }
     return result;
 }

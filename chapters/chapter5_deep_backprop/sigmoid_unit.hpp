@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 #include "chapters/chapter5_deep_backprop/network.hpp"
@@ -21,11 +22,15 @@ struct SigmoidUnitHistory {
     std::vector<double> train_mse;   // mean (ŷ − y)² on the training set (a common yardstick)
     std::vector<double> grad_norm;   // ‖(∂E/∂w, ∂E/∂w₀)‖₂ before each step
     std::vector<double> train_accuracy;
-    double test_accuracy = 0, test_mse = 0;   // after the last step
+    double test_accuracy = 0, test_mse = 0;   // after the last step (NaN if diverged)
+    bool diverged = false;
+    std::size_t diverged_iteration = 0;       // the step (1-based) after which E or ∇E was not finite
 };
 
 // `iterations` full-batch steps w ← w − η ∂E/∂w from (w, w₀) with the given loss (mse or bce);
-// history entry k is measured before step k + 1, and one more entry after the last step.
+// history entry k is measured before step k + 1, and one more entry after the last step. A
+// loss or gradient that is not finite stops the run as diverged at that step; the history then
+// holds only the finite entries before it.
 inline SigmoidUnitHistory train_sigmoid_unit(Loss loss, const Data& train, const Data& test,
                                              double w, double w0, double eta,
                                              std::size_t iterations) {
@@ -37,12 +42,21 @@ inline SigmoidUnitHistory train_sigmoid_unit(Loss loss, const Data& train, const
     Gradients grad;
     SigmoidUnitHistory h;
     for (std::size_t k = 0; k <= iterations; ++k) {
-        h.loss.push_back(cost(net, train.X, train.Y, 0.0, cache));
-        h.train_mse.push_back(mean_squared_error(cache.a.back(), train.Y));
-        h.train_accuracy.push_back(accuracy(cache.a.back(), train.Y));
+        const double E = cost(net, train.X, train.Y, 0.0, cache);
+        const double mse = mean_squared_error(cache.a.back(), train.Y);
+        const double acc = accuracy(cache.a.back(), train.Y);
         backward(grad, net, cache, train.Y, 0.0, work);
         double g2 = grad.db[0](0, 0) * grad.db[0](0, 0);
         for (double g : grad.dW[0].data) g2 += g * g;
+        if (!std::isfinite(E) || !std::isfinite(mse) || !std::isfinite(g2)) {
+            h.diverged = true;
+            h.diverged_iteration = k;
+            h.test_accuracy = h.test_mse = std::numeric_limits<double>::quiet_NaN();
+            return h;
+        }
+        h.loss.push_back(E);
+        h.train_mse.push_back(mse);
+        h.train_accuracy.push_back(acc);
         h.grad_norm.push_back(std::sqrt(g2));
         if (k == iterations) break;
         Layer& unit = net.layers[0];

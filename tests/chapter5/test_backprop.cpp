@@ -16,8 +16,11 @@
 
 namespace {
 
-// The bound on the relative error of every gradient component. A correct gradient agrees
-// with central differences (step ∛ε) to about 1e-9 on components of ordinary size.
+// The bound on the relative error of every gradient component. A central difference with step
+// h ≈ ∛ε carries a truncation error ~h²·|f‴| and a rounding error ~ε·|C|/h, both about ε^(2/3)
+// ≈ 4e-11 relative, so a correct gradient agrees to about 1e-9 on components of ordinary size;
+// 1e-6 leaves a thousandfold margin, while a wrong term of back-propagation (a missing factor
+// f′, a transposed W, a wrong index) is off by a relative error of order 1.
 constexpr double kTol = 1e-6;
 // The rounding noise of a central difference is about ε·|C|/h ≈ 4e-11·|C| (absolute), so a
 // component much smaller than the cost cannot be judged to 1e-6 relative: components below
@@ -26,6 +29,16 @@ constexpr double kFloor = 1e-3;
 // Every ReLU / leaky-ReLU pre-activation at a checked point is at least this far from the kink
 // at 0; a finite-difference step moves a pre-activation by ~1e-5, so it never crosses.
 constexpr double kKinkMargin = 1e-3;
+// Identities evaluated two ways, in a handful of operations on numbers of order 1: each
+// rounding costs at most ε/2 ≈ 1.1e-16, so a few units in the last place.
+constexpr double kFewUlps = 1e-15;
+// The softmax (BP1) product: K = 4 terms a_k(δ_ki − a_i)·(−y_k/a_k), each of order 1 however
+// small a_k is (it cancels), so the sum carries a few roundings of order 1; 1e-13 absolute is a
+// hundred times that.
+constexpr double kSoftmaxProduct = 1e-13;
+// The sigmoid (BP1) product divides by a(1 − a); at z = 9, 1 − a = 1.2e-4 is formed from a by
+// cancellation, with a relative error up to ε/(1 − a) ≈ 2e-12: checked to 1e-11.
+constexpr double kSigmoidProduct = 1e-11;
 // Slope of leaky ReLU in the tests: large enough that its negative side is visibly checked.
 constexpr double kAlpha = 0.1;
 
@@ -281,8 +294,9 @@ TEST_CASE(single_layer_with_random_upstream_gradient) {
     CHECK_EQ(failures, 0);
 }
 
-// 001 eq. (5), 002 slide 25: for softmax + cross-entropy the full (BP1) product — the softmax
-// Jacobian ∂a_k/∂z_i = a_k(δ_ki − a_i) applied to ∂C/∂a_k = −y_k/a_k — equals a − y.
+// 001 eq. (5), 002 "Computation graph – cross entropy layer": for softmax + cross-entropy the
+// full (BP1) product — the softmax Jacobian ∂a_k/∂z_i = a_k(δ_ki − a_i) applied to
+// ∂C/∂a_k = −y_k/a_k — equals a − y.
 TEST_CASE(softmax_cross_entropy_error_equals_jacobian_product) {
     Rng rng(505);
     const std::size_t K = 4, m = 6;
@@ -300,12 +314,13 @@ TEST_CASE(softmax_cross_entropy_error_equals_jacobian_product) {
             double full = 0;
             for (std::size_t k = 0; k < K; ++k)
                 full += A(k, j) * ((k == i) - A(i, j)) * loss_derivative(Loss::ce, A(k, j), Y(k, j));
-            CHECK_NEAR(delta(i, j), full, 1e-13);
-            CHECK_NEAR(delta(i, j), A(i, j) - Y(i, j), 1e-15);
+            CHECK_NEAR(delta(i, j), full, kSoftmaxProduct);
+            CHECK_NEAR(delta(i, j), A(i, j) - Y(i, j), kFewUlps);
         }
 }
 
-// 002 slide 12, 004: for sigmoid + binary cross-entropy, σ′(z)·(a − y)/(a(1 − a)) = a − y.
+// 002 "Another training criterion – cross-entropy error", 004: for sigmoid + binary
+// cross-entropy, σ′(z)·(a − y)/(a(1 − a)) = a − y.
 TEST_CASE(sigmoid_cross_entropy_error_equals_bp1_product) {
     Network net;
     net.loss = Loss::bce;
@@ -321,7 +336,7 @@ TEST_CASE(sigmoid_cross_entropy_error_equals_bp1_product) {
     for (std::size_t j = 0; j < 5; ++j) {
         const double full = derivative(Activation::sigmoid, Z(0, j), 0) *
                             loss_derivative(Loss::bce, A(0, j), Y(0, j));
-        CHECK_REL(delta(0, j), full, 1e-12);
+        CHECK_REL(delta(0, j), full, kSigmoidProduct);
     }
 }
 
@@ -330,11 +345,11 @@ TEST_CASE(log_losses_are_exact_at_extreme_logits) {
     CHECK_EQ(bce_loss(-800, 1), 800.0);   // σ(−800) rounds to 0, the loss is 800 exactly
     CHECK_EQ(bce_loss(800, 0), 800.0);
     CHECK_EQ(bce_loss(800, 1), 0.0);
-    CHECK_REL(bce_loss(-40, 0), std::exp(-40.0), 1e-15);   // log(1 − σ(−40)) ≈ −e^(−40)
-    CHECK_REL(softplus(-50), std::exp(-50.0), 1e-15);
+    CHECK_REL(bce_loss(-40, 0), std::exp(-40.0), kFewUlps);   // log(1 − σ(−40)) ≈ −e^(−40)
+    CHECK_REL(softplus(-50), std::exp(-50.0), kFewUlps);
     CHECK_EQ(sigmoid(-1000), 0.0);
     CHECK_EQ(sigmoid(1000), 1.0);
-    CHECK_REL(derivative(Activation::sigmoid, 40, 0), std::exp(-40.0), 1e-14);
+    CHECK_REL(derivative(Activation::sigmoid, 40, 0), std::exp(-40.0), 10 * kFewUlps);   // σ(40)·σ(−40)
 
     Matrix Z(2, 1), Y(2, 1), A;
     Z(0, 0) = 1000;
