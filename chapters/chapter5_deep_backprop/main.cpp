@@ -32,6 +32,7 @@
 #include "common/plot/decision_map.hpp"
 #include "common/plot/heat_map.hpp"
 #include "common/plot/line_plot.hpp"
+#include "common/plot/panels.hpp"
 #include "common/progress.hpp"
 #include "common/summary.hpp"
 #include "common/table.hpp"
@@ -359,25 +360,37 @@ void fig7_activation_init(Context& ctx) {
     const auto study = run_activation_init_study(c, ctx.franke().sets, ctx.settings.seed,
                                                  ctx.meter.hook("activation × initialisation"));
     save_activation_init_csv(study, ctx.dir / "franke_activation_init.csv");
-    plot::LinePlot curves;
-    curves.title = "Franke: hidden activation × weight initialisation (test MSE)";
-    curves.xlabel = "epoch";
-    curves.ylabel = "test mean squared error";
+    // 001's Fig. 7 shows the training and the test error: one panel each, on one scale.
+    plot::Panels fig;
+    fig.title = "Franke: hidden activation × weight initialisation";
+    fig.same_y = true;
+    fig.panel_width = 560;
+    fig.panel_height = 340;
     const std::string colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#7f7f7f"};
     table::Text t{"activation", "weights", "test MSE after " + std::to_string(c.study_epochs) + " epochs"};
-    for (std::size_t k = 0; k < study.size(); ++k) {
-        const ActivationInitRun& s = study[k];
-        curves.series.push_back({activation_label(s.f) + ", " + name_of(s.init), epochs_of(s.run.history),
-                                 column_of(s.run.history, &EpochRow::test_metric), false, true,
-                                 s.init == Init::normal, colors[k / 2]});
+    for (double EpochRow::*metric : {&EpochRow::train_metric, &EpochRow::test_metric}) {
+        plot::LinePlot curves;
+        const bool train = metric == &EpochRow::train_metric;
+        curves.title = train ? "training MSE" : "test MSE";
+        curves.xlabel = "epoch";
+        curves.ylabel = "mean squared error";
+        for (std::size_t k = 0; k < study.size(); ++k) {
+            const ActivationInitRun& s = study[k];
+            curves.series.push_back({activation_label(s.f) + ", " + name_of(s.init), epochs_of(s.run.history),
+                                     column_of(s.run.history, metric), false, true, s.init == Init::normal,
+                                     colors[k / 2]});
+        }
+        curves.hlines.push_back({c.sigma * c.sigma, "noise floor σ²"});
+        fig.panels.push_back(curves);
+    }
+    for (const ActivationInitRun& s : study) {
         t.add({activation_label(s.f), name_of(s.init), final_or_diverged(s.run, s.run.final_test_metric())});
         if (s.run.result.diverged)
             std::cerr << "chapter5: note: activation study " << name_of(s.f) << ", " << name_of(s.init) << ": "
                       << diverged_note(s.run) << "\n";
     }
-    curves.hlines.push_back({c.sigma * c.sigma, "noise floor σ²"});
-    ctx.figure("franke_activation_init.svg", plot::to_svg(curves),
-               "Franke: test MSE against epoch for each hidden activation and initialisation");
+    ctx.figure("franke_activation_init.svg", plot::to_svg(fig),
+               "Franke: training and test MSE against epoch for each hidden activation and initialisation");
     ctx.md.sections.push_back({"Activation × initialisation (001 Fig. 7)",
                                std::to_string(c.study_epochs) + " epochs at η = " + table::sig(c.study_eta) +
                                    " (001's 1e-3), batch " + std::to_string(c.batch) + "; normal = N(0, " +
