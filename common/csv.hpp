@@ -199,6 +199,20 @@ inline Table parse_numeric(std::string_view text, const std::string& source) {
     return t;
 }
 
+// CSV text as rows of text cells (header included), quoted cells read as the Writer writes them:
+// for tables of names and captions (figures.csv) rather than numbers.
+inline std::vector<std::vector<std::string>> parse_text(std::string_view text, const std::string& source) {
+    std::vector<std::vector<std::string>> rows;
+    std::size_t pos = 0, line_no = 1;
+    while (pos < text.size()) {
+        const detail::Record r = detail::next_record(text, pos, source + ":" + std::to_string(line_no));
+        pos = r.next;
+        line_no += r.lines;
+        if (!(r.cells.size() == 1 && r.cells[0].empty())) rows.push_back(r.cells);   // a blank line
+    }
+    return rows;
+}
+
 // Read and parse a numeric CSV file of at most max_bytes: IoError when it cannot be read,
 // DataError when malformed.
 inline Table read_numeric(const std::filesystem::path& path, std::uintmax_t max_bytes = files::kMaxReadBytes) {

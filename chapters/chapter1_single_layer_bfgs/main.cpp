@@ -238,10 +238,12 @@ summary::Summary experiments_summary(const Options& o, table::Text table) {
     s.headline = std::move(table);
     s.headline_notes = "`evaluations` counts the evaluations of f and ∇f in a run, all line searches included.";
     s.figures = {
-        {"figure2_convergence.svg", "Figure 2: f against iteration from x0 = 0.01·N(0, 1), " + mu_eta(o.mu, o.eta)},
+        {"figure2_convergence.svg", "Figure 2: f against iteration from x0 = 0.01·N(0, 1), " + mu_eta(o.mu, o.eta),
+         "000 Fig. 2"},
         {"figure3_wolfe_constants.svg",
-         "Figure 3: the same start with (μ, η) = (1e-5, 0.3) and (1e-6, 0.5), the pairs the report calls stronger"},
-        {"figure4_starting_points.svg", "Figure 4: the start scaled by 0.01, 1 and 100"},
+         "Figure 3: the same start with (μ, η) = (1e-5, 0.3) and (1e-6, 0.5), the pairs the report calls stronger",
+         "000 Fig. 3"},
+        {"figure4_starting_points.svg", "Figure 4: the start scaled by 0.01, 1 and 100", "000 Fig. 4"},
         {"line_searches.svg", "The report's line search (solid) and strong Wolfe (dashed), from the starts "
                               "scaled by 0.01 and by 100"}};
     return s;

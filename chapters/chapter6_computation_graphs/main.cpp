@@ -69,9 +69,10 @@ struct Output {
 void save_csv(const Output& out, const std::string& file, const csv::Writer& w) { w.save(out.dir / file); }
 
 // An SVG figure, and its place in summary.md.
-void save_figure(Output& out, const std::string& file, const std::string& svg, const std::string& caption) {
+void save_figure(Output& out, const std::string& file, const std::string& svg, const std::string& caption,
+                 const std::string& document = "") {
     plot::save(out.dir / file, svg);
-    out.summary.figures.push_back({file, caption});
+    out.summary.figures.push_back({file, caption, document});
 }
 
 // A section of summary.md: markdown that starts with "## heading" opens one, other text is added
@@ -156,7 +157,7 @@ void network_002(const Options& o, const Point002& p, Output& out) {
                          "; x ~ N(0, I), W1 and w10 ~ N(0, 1), W2 and w20 ~ N(0, 1/M)). One box per node: its "
                          "operation and shape, the norms of its value and of ∂L/∂value.\n\n" + t.markdown());
     save_figure(out, "graph.svg", graph_svg(n.g, n.L, {"002's network as a computation graph (" + setting + ")", {}, ""}),
-                "002's network as a computation graph");
+                "002's network as a computation graph", "002 slide \"Computation graph\"");
 
     const double diff = scaled_difference(flatten(parameter_gradients(n)), flatten(backprop_002(p.net, p.x, p.c)));
     out.summary.headline.add({"002 network at the seed: L (" + setting + ")", csv::num(L), "—"});
@@ -224,7 +225,7 @@ void networks_000(const Options& o, const Matrix& Y1, const Matrix& Z1, Output& 
                      "y ~ N(0, I), targets uniform in (−0.9, 0.9), weights N(0, 0.5²)). Holding h0 and H0 fixed — "
                      "cutting the red edges below — gives 000 §3's printed derivatives: right for W3 and W2's "
                      "rows 2–4, wrong for W2's first row and for W1.\n\n" + t.markdown());
-    save_figure(out, "graph_000_s3.svg", graph_svg(n.g, n.f, fig), "000 §3's network as a computation graph");
+    save_figure(out, "graph_000_s3.svg", graph_svg(n.g, n.f, fig), "000 §3's network as a computation graph", "000 Fig. 5");
 }
 
 // ---------------------------------------------------------------------------------------------
