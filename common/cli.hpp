@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "common/errors.hpp"
+#include "common/progress.hpp"
 
 namespace cli {
 
@@ -388,6 +389,7 @@ private:
 
 inline int run(Flags& flags, int argc, char** argv, const std::function<int()>& body) {
     const std::string& name = flags.program();
+    progress::program() = name;
     try {
         if (!flags.parse(argc, argv)) return 0;
         return body();

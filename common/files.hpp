@@ -31,6 +31,8 @@
 
 #include "common/errors.hpp"
 #include "common/interrupt.hpp"
+#include "common/progress.hpp"
+#include "common/table.hpp"
 
 #ifndef NN_SOURCE_DIR
 #define NN_SOURCE_DIR "."
@@ -204,6 +206,9 @@ public:
         std::error_code ignored;
         fs::remove_all(staging_, ignored);   // it holds the previous run's files now, if any
         staging_.clear();
+        if (!progress::program().empty())
+            std::fprintf(stderr, "%s: wrote %s in %s\n", progress::program().c_str(), shown_.c_str(),
+                         table::seconds(timer_.seconds()).c_str());
     }
 
 private:
@@ -261,6 +266,7 @@ private:
 
     std::string shown_;
     fs::path out_, staging_;
+    Timer timer_;   // since the run's folder was opened: the run's time, for the last line
 };
 
 }  // namespace files

@@ -5,6 +5,9 @@
 // it prints a plain line at every quarter of the work instead, so logs stay short and readable.
 // Standard output is never touched: it carries the program's table of results.
 // Every step is also a safe point to stop at after Ctrl-C (interrupt.hpp).
+//
+// Every line has one form in every program: "chapterN: <what> k/n  1.2 s  ETA 3.4 s  <note>",
+// the program's name set once by cli::run (progress::program()).
 #pragma once
 
 #include <algorithm>
@@ -38,6 +41,14 @@ inline bool stderr_is_terminal() {
     return false;
 #endif
 }
+
+namespace progress {
+// The running program's name, the first word of every progress line ("chapter5").
+inline std::string& program() {
+    static std::string name;
+    return name;
+}
+}  // namespace progress
 
 class Progress {
 public:
@@ -85,11 +96,15 @@ private:
         std::string bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "]";
         char buf[160];
         if (done_ < total_ && done_ > 0)
-            std::snprintf(buf, sizeof buf, " %zu/%zu  %.1fs  ETA %.1fs", done_, total_, elapsed,
+            std::snprintf(buf, sizeof buf, " %zu/%zu  %.1f s  ETA %.1f s", done_, total_, elapsed,
                           elapsed / fraction - elapsed);
         else
-            std::snprintf(buf, sizeof buf, " %zu/%zu  %.1fs", done_, total_, elapsed);
-        return label_ + (terminal_ ? " " + bar : std::string()) + buf + (note.empty() ? "" : "  " + note);
+            std::snprintf(buf, sizeof buf, " %zu/%zu  %.1f s", done_, total_, elapsed);
+        const std::string& program = progress::program();
+        std::string head = label_;                          // "chapter2: random starts"
+        if (label_ == program) head += ":";                 // "chapter5:"
+        else if (!program.empty() && label_.rfind(program + ":", 0) != 0) head = program + ": " + label_;
+        return head + (terminal_ ? " " + bar : std::string()) + buf + (note.empty() ? "" : "  " + note);
     }
 
     std::string label_;

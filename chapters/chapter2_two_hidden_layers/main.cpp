@@ -366,7 +366,6 @@ int run(const Options& o, const fs::path& out, const std::string& command) {
               << check.aligned() << "\nTraining from the same start (x0 = " << table::param(o.init_scale)
               << "·N(0, 1), seed " << o.seed << "):\n"
               << training.aligned() << stop_lines(curves) << starts_line << "\n";
-    std::cerr << "chapter2: done in " << table::seconds(timer.seconds()) << "\n";
     summary::Summary s = chapter_summary(o, check, training, stop_lines(curves, "- "), starts_line);
     s.command = command;
     summary::save(out / "summary.md", s);

@@ -338,7 +338,6 @@ int run_chapter(const Config& c, const std::string& out, const std::string& comm
         std::cout << "\ndiverged runs (stopped; no score; marked in the figures, not drawn):\n";
         for (const auto& line : report.diverged) std::cout << "  " << line << "\n";
     }
-    std::cout << "\nresults in " << folder.shown() << "\n";
     return 0;
 }
 

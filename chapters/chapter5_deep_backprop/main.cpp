@@ -823,7 +823,6 @@ int run(const Settings& s, const FlagValues& v, const Estimate& e, const cli::Fl
     summary::save(ctx.dir / "summary.md", ctx.md);
     folder.publish();
     std::cout << ctx.md.headline.aligned();
-    std::cerr << "chapter5: wrote " << folder.shown() << " in " << table::fixed(timer.seconds(), 1) << " s\n";
     return 0;
 }
 

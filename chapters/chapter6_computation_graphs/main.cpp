@@ -473,7 +473,6 @@ int run(const Options& o, const std::string& command) {
     save_summary(out, command);
     folder.publish();
     std::cout << out.stdout_text << out.summary.headline.aligned();
-    std::cerr << "chapter6: wrote " << o.out << " in " << table::fmt("%.1f", timer.seconds()) << " s\n";
     return 0;
 }
 
