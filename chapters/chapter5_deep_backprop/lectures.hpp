@@ -323,7 +323,7 @@ struct CostPoint {
 struct SpeedRun {
     Activation f;
     std::size_t seed;
-    double epochs_to_target = NAN;     // NaN: not met within the budget
+    double epochs_to_target = NAN;     // NaN: the target was not reached within the budget
     double seconds_to_target = NAN;    // processor time of the training steps up to then
     double final_cost = NAN;           // training cost after the last epoch (NaN if diverged)
     std::vector<CostPoint> curve;      // at every look before the target, then after each epoch

@@ -232,7 +232,7 @@ struct SpeedSummary {
 };
 
 // Medians over the seeds, a run that missed the target counting as slower than every other
-// (+∞): the median is finite while more than half of the runs met it.
+// (+∞): the median is finite while more than half of the runs reached it.
 inline SpeedSummary summarise(const std::vector<const SpeedRun*>& runs) {
     SpeedSummary s;
     std::vector<double> e, t, f;
@@ -289,7 +289,7 @@ inline std::string speed_figure(const ActivationSpeedConfig& c, const Activation
 }
 
 inline std::string epochs_cell(const SpeedSummary& s) {
-    return std::isfinite(s.epochs) ? table::fixed(s.epochs, 2) : "not met (" + std::to_string(s.reached) + " of " +
+    return std::isfinite(s.epochs) ? table::fixed(s.epochs, 2) : "not reached (" + std::to_string(s.reached) + " of " +
                                                                      std::to_string(s.runs) + ")";
 }
 
@@ -300,7 +300,7 @@ inline void activation_speed(Report& out) {
     save_speed_csvs(r, out.dir);
     out.figure("activation_speed.svg", speed_figure(c, r),
                "Training cost against epoch for sigmoid, tanh and ReLU hidden layers, five seeds each");
-    table::Text t{"hidden activation", "met the target", "epochs to cost " + table::param(c.target) + " (median)",
+    table::Text t{"hidden activation", "seeds reaching it", "epochs to cost " + table::param(c.target) + " (median)",
                   "processor seconds (median)", "cost after " + std::to_string(c.epochs) + " epochs (median)"};
     std::vector<SpeedSummary> sums;
     for (const Activation f : c.activations) {
