@@ -200,7 +200,7 @@ struct PosteriorConfig {
     // Logistic regression's slope has the asymptotic standard error 1/√(N·I_ww), the Fisher
     // information I_ww = E[σ′(2x) x²] = 0.0665 for these classes (σ′ is even and x symmetric, so
     // the information matrix is diagonal; numerical integration). N = 25 000 makes it 0.0245, so
-    // that 5 % of the slope, 0.1, is 4.1 standard errors: a seed misses it with odds of 4·10⁻⁵.
+    // that 5 % of the slope, 0.1, is 4.1 standard errors: a seed misses it with probability 4·10⁻⁵.
     std::size_t n = 25000;
     // Full-batch gradient descent from (0, 0), each criterion with a step from its own curvature.
     // The mean cross-entropy's curvature is at most σ′(0)·E[x²] = ¼·2 = 0.5, so η = 2 is stable
