@@ -23,6 +23,7 @@
 
 #include "chapters/chapter5_deep_backprop/data.hpp"
 #include "chapters/chapter5_deep_backprop/experiments.hpp"
+#include "chapters/chapter5_deep_backprop/lectures_output.hpp"
 #include "chapters/chapter5_deep_backprop/network.hpp"
 #include "chapters/chapter5_deep_backprop/run_size.hpp"
 #include "common/cli.hpp"
@@ -662,11 +663,35 @@ std::vector<RunSize> plan_moons(const Settings& s) { return moons_plan(s.moons);
 std::vector<RunSize> plan_franke(const Settings& s) { return franke_plan(s.franke); }
 std::vector<RunSize> plan_randomnet(const Settings& s) { return randomnet_plan(s.randomnet, s.franke.n, s.seed); }
 
+// The lectures' experiments (lectures_output.hpp) write through a Report of the run's context.
+void run_lecture(Context& ctx, void (*lecture)(Report&)) {
+    Report report{ctx.dir, ctx.md, ctx.settings.seed, ctx.settings.moons, ctx.settings.franke, ctx.settings.randomnet,
+                  [&ctx]() -> const FrankeSets& { return ctx.franke().sets; },
+                  [&ctx](const std::string& run) { return ctx.meter.hook(run); }};
+    lecture(report);
+}
+std::vector<RunSize> plan_activation_speed(const Settings&) { return activation_speed_plan({}, MoonsConfig{}); }
+std::vector<RunSize> plan_dying_relu(const Settings& s) { return dying_relu_plan({}, s.franke); }
+std::vector<RunSize> plan_vanishing(const Settings& s) {
+    return vanishing_gradients_plan({}, s.randomnet, s.franke.n, s.seed);
+}
+std::vector<RunSize> plan_universal(const Settings&) { return universal_approximation_plan({}); }
+std::vector<RunSize> plan_symmetry(const Settings&) { return symmetry_plan({}); }
+std::vector<RunSize> plan_animation(const Settings& s) { return moons_animation_plan(s.moons, {}); }
+
 const std::vector<Experiment> kExperiments{
     {"moons", two_moons, plan_moons},
     {"franke", franke, plan_franke},
     {"randomnet", randomnet_table, plan_randomnet},
     {"mse_vs_ce", another_training_criterion, nullptr},
+    {"activations", [](Context& c) { run_lecture(c, lectures::activations); }, nullptr},
+    {"posterior", [](Context& c) { run_lecture(c, lectures::posterior); }, nullptr},
+    {"activation_speed", [](Context& c) { run_lecture(c, lectures::activation_speed); }, plan_activation_speed},
+    {"dying_relu", [](Context& c) { run_lecture(c, lectures::dying_relu); }, plan_dying_relu},
+    {"vanishing_gradients", [](Context& c) { run_lecture(c, lectures::vanishing_gradients); }, plan_vanishing},
+    {"universal_approximation", [](Context& c) { run_lecture(c, lectures::universal_approximation); }, plan_universal},
+    {"symmetry", [](Context& c) { run_lecture(c, lectures::symmetry); }, plan_symmetry},
+    {"moons_animation", [](Context& c) { run_lecture(c, lectures::moons_animation); }, plan_animation},
 };
 
 std::vector<std::string> experiment_names() {
