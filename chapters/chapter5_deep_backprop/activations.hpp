@@ -67,8 +67,13 @@ inline double activate(Activation f, double z, double alpha) {
 inline double derivative(Activation f, double z, double alpha) {
     switch (f) {
         // 003: ∂a/∂z = a(1 − a), written as σ(z)·σ(−z): the same number, but 1 − σ(z) would
-        // round to 0 for z > 37 while σ(−z) keeps its full relative precision.
-        case Activation::sigmoid: return sigmoid(z) * sigmoid(-z);
+        // round to 0 for z > 37 while σ(−z) keeps its full relative precision. Both factors
+        // share e = e^(−|z|): they are 1/(1 + e) and e/(1 + e), exactly as sigmoid() forms them,
+        // so one exponential gives the same bits as two calls of sigmoid().
+        case Activation::sigmoid: {
+            const double e = std::exp(-std::fabs(z));
+            return (1.0 / (1.0 + e)) * (e / (1.0 + e));
+        }
         case Activation::tanh: {
             const double t = std::tanh(z);
             return 1.0 - t * t;

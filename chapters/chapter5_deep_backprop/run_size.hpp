@@ -47,8 +47,8 @@ inline double unit_multiply_adds(Activation f) {
 // moons 2·10⁹), so this is 2.5 times beyond it: about 5 s at the first rate above.
 constexpr double kNoticeMultiplyAdds = 2e10;
 // A run beyond either bound is refused unless --allow-large is given: 10¹³ multiply-adds is
-// 40 minutes to an hour and a half at the rates above (the default run of all four experiments is 5.5·10¹⁰, 14 s
-// by this estimate, 12 s measured), and 4 GB is more memory than many laptops can spare for one
+// 40 minutes to an hour and a half at the rates above (the default run of every experiment is 1.5·10¹¹,
+// 36 s by this estimate, about 25 s measured), and 4 GB is more memory than many laptops can spare for one
 // program (the default run needs about 10 MB).
 constexpr double kLimitMultiplyAdds = 1e13;
 constexpr double kLimitBytes = 4e9;
@@ -124,7 +124,8 @@ inline double estimated_seconds(const RunSize& r) {
 }
 
 // Peak memory in bytes (doubles of 8 bytes):
-//   parameters θ, their gradient and the velocity of momentum   3 (weights + units)
+//   parameters θ, their gradient and the update rule's          4 (weights + units)
+//   accumulators (at most two: Adam's m and v, optimizers.hpp)
 //   one forward pass over the largest set, zˡ and aˡ kept       2 (n₀ + units) · columns
 //   a mini-batch: its pass, δˡ, f′ and a transposed Aˡ⁻¹          5 (n₀ + units) · min(batch, N_train)
 //   the data: inputs, targets, indices, and the CSV text of      N · (n₀ + n_L + 16) + 120 N
@@ -142,7 +143,7 @@ inline double peak_bytes(const RunSize& r) {
     const double columns = static_cast<double>(std::max({r.n_train, r.n_test, kGridChunk}));
     const double n = static_cast<double>(r.n_train + r.n_test);
     const double batch = static_cast<double>(std::min(r.batch, r.n_train));   // the last batch may be smaller
-    const double doubles = 3 * (weight_count(r.widths) + unit_count(r.widths)) + 2 * rows * columns +
+    const double doubles = 4 * (weight_count(r.widths) + unit_count(r.widths)) + 2 * rows * columns +
                            5 * rows * batch + n * (n0 + nL + 16);
     return 8 * doubles + 120 * n + kProgramBytes;
 }

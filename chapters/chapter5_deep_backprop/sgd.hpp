@@ -1,9 +1,10 @@
-// sgd.hpp — mini-batch stochastic gradient descent with optional momentum (001 "Gradient
-// Descent"; 003 "Setting up the back propagation algorithm, part 3"), and the training loop
-// that stops a run whose cost becomes non-finite or explodes.
+// sgd.hpp — mini-batch stochastic gradient descent (001 "Gradient Descent"; 003 "Setting up the
+// back propagation algorithm, part 3") with any of the update rules of optimizers.hpp, and the
+// training loop that stops a run whose cost becomes non-finite or explodes.
 //
 //   plain step (003):     Wˡ ← Wˡ − η ∂C/∂Wˡ,   bˡ ← bˡ − η ∂C/∂bˡ
-//   with momentum (001):  v ← ω v + η ∇C,   θ ← θ − v      (ω = 0 gives the plain step)
+//   with momentum (001):  v ← ω v + η ∇C,   θ ← θ − v
+//   Adagrad, RMSprop, Adam: optimizers.hpp
 // Each epoch visits the training samples in a fresh random order, in mini-batches of `batch`
 // samples (the last one may be smaller); the gradient of a batch is the mean over its samples.
 // 001 writes this mean as (1/d) Σᵢ ∇Cᵢ with d the number of batches; it is over the m samples of
@@ -19,6 +20,7 @@
 
 #include "chapters/chapter5_deep_backprop/matrix.hpp"
 #include "chapters/chapter5_deep_backprop/network.hpp"
+#include "chapters/chapter5_deep_backprop/optimizers.hpp"
 #include "common/random.hpp"
 
 // A data set with one sample per column: X is n₀ × N, Y is n_L × N.
@@ -27,17 +29,27 @@ struct Data {
     std::size_t size() const { return X.cols; }
 };
 
+// Written {η, ω, λ, m}: 001's SGD, with momentum when ω > 0; or {η, ω, λ, m, rule} for any rule.
 struct SgdOptions {
     double eta = 0.01;        // learning rate η
-    double omega = 0.0;       // momentum ω; 0 = plain SGD
+    double omega = 0.0;       // momentum ω (Optimizer::momentum only)
     double lambda = 0.0;      // L2 strength λ: C gains (λ/2) Σ ‖Wˡ‖²
     std::size_t batch = 10;   // mini-batch size m (001 uses 10)
+    Optimizer optimizer = Optimizer::sgd;   // the update rule (optimizers.hpp)
+    AdaptiveConstants constants;            // ρ, β₁, β₂, ε of the adaptive rules (their defaults)
+
+    SgdOptions() = default;
+    SgdOptions(double eta_, double omega_, double lambda_, std::size_t batch_)
+        : SgdOptions(eta_, omega_, lambda_, batch_, omega_ > 0 ? Optimizer::momentum : Optimizer::sgd) {}
+    SgdOptions(double eta_, double omega_, double lambda_, std::size_t batch_, Optimizer rule)
+        : eta(eta_), omega(omega_), lambda(lambda_), batch(batch_), optimizer(rule) {}
 };
 
 // Everything one run of SGD keeps between steps, allocated once.
 struct SgdState {
     SgdOptions opt;
-    Gradients grad, velocity;
+    Gradients grad;
+    OptimizerState rule_state;         // the update rule's accumulators
     Cache cache;
     Workspace work;
     Matrix Xb, Yb;                     // the current mini-batch
@@ -54,25 +66,10 @@ inline void gather_columns(Matrix& to, const Matrix& from, const std::vector<std
         for (std::size_t j = 0; j < m; ++j) to(i, j) = from(i, idx[first + j]);
 }
 
-// One update θ ← θ − v, v = ω v + η ∇C, for every Wˡ and bˡ.
+// One update of every Wˡ and bˡ by the chosen rule, from the gradients of the current batch.
 inline void sgd_step(Network& net, SgdState& sgd) {
-    const std::size_t L = net.layers.size();
-    if (sgd.velocity.dW.size() != L) {   // first step: v = 0
-        sgd.velocity = sgd.grad;
-        for (auto& m : sgd.velocity.dW) m.fill(0.0);
-        for (auto& m : sgd.velocity.db) m.fill(0.0);
-    }
-    const double eta = sgd.opt.eta, omega = sgd.opt.omega;
-    auto update = [eta, omega](Matrix& theta, Matrix& v, const Matrix& g) {
-        for (std::size_t k = 0; k < theta.size(); ++k) {
-            v.data[k] = omega * v.data[k] + eta * g.data[k];
-            theta.data[k] -= v.data[k];
-        }
-    };
-    for (std::size_t l = 0; l < L; ++l) {
-        update(net.layers[l].W, sgd.velocity.dW[l], sgd.grad.dW[l]);
-        update(net.layers[l].b, sgd.velocity.db[l], sgd.grad.db[l]);
-    }
+    const SgdOptions& o = sgd.opt;
+    apply_update(net, sgd.grad, sgd.rule_state, UpdateRule{o.optimizer, o.eta, o.omega, o.constants});
 }
 
 // One epoch of mini-batch SGD over `train`. Returns the mean cost of the mini-batches as they
