@@ -1292,7 +1292,8 @@ void check_flags_belong(const cli::Flags& flags, const FlagValues& v) {
             throw UsageError(std::string("--") + f + " sets up the Franke network: add franke to --experiments");
     for (const char* f : {"franke-n", "franke-noise"})
         if (flags.given(f) &&
-            !any_selected(v, {"franke", "optimizers", "franke_grid_glorot", "franke_bce", "franke_momentum", "randomnet"}))
+            !any_selected(v, {"franke", "optimizers", "franke_grid_glorot", "franke_bce", "franke_momentum", "randomnet",
+                              "dying_relu", "vanishing_gradients"}))
             throw UsageError(std::string("--") + f + " needs an experiment on the Franke data in --experiments");
     if (flags.given("optimizer") && !any_selected(v, {"moons", "franke"}))
         throw UsageError("--optimizer sets the rule of the two-moons or the Franke network: add moons or franke to --experiments");
@@ -1363,8 +1364,11 @@ Estimate check_size(const Settings& s, const FlagValues& v) {
 summary::Summary summary_frame(const Settings& s, const cli::Flags& flags) {
     summary::Summary md;
     md.title = "Chapter 5 — Deep feed-forward networks and back-propagation";
-    md.sources = "003 (the four back-propagation equations), 004 (two moons), 001 (the Franke network of "
-                 "Figs. 5–7, RandomNet), 002 (slide \"Another training criterion – cross-entropy error\")";
+    md.sources = "003 (the four back-propagation equations, activations, vanishing gradients and Glorot's "
+                 "argument, the optimisers, universal approximation), 004 (two moons, breaking symmetry), 001 (the "
+                 "Franke network of Figs. 5–7, RandomNet, the activations of Fig. 2, the open questions of its "
+                 "Discussion), 002 (the sigmoid output as a posterior, the squared error against the cross-entropy, "
+                 "tanh, ReLU and dying units, universal approximation)";
     md.setup = "Seed " + std::to_string(s.seed) +
                ". Every setting is fixed in experiments.hpp, selection.hpp and open_questions.hpp, each with its "
                "reason. What is chosen — the Franke network's set-up, each optimiser's learning rate, each output's "
@@ -1401,8 +1405,10 @@ int main(int argc, char** argv) {
     Settings settings;
     FlagValues values = defaults_of(settings);
     cli::Flags flags("chapter5",
-                     "Deep feed-forward networks and back-propagation in general (003), run on the experiments of "
-                     "004 (two moons), 001 (Franke regression, RandomNet) and 002 (MSE vs cross-entropy).");
+                     "Deep feed-forward networks and back-propagation in general (003), run on the experiments of\n"
+                     "004 (two moons), 001 (Franke regression, RandomNet, its open questions), 002 (MSE vs cross-entropy)\n"
+                     "and on the lectures' lessons: activations, posteriors, dying ReLU, vanishing gradients, universal\n"
+                     "approximation, breaking symmetry, the optimisers of 003.");
     add_flags(flags, settings, values);
     return cli::run(flags, argc, argv, [&] {
         check_flags_belong(flags, values);
