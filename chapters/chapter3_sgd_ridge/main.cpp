@@ -65,6 +65,15 @@ void check_flags(const Config& c) {
         if (static_cast<std::size_t>(M) > n_train)
             throw UsageError("--batch-sizes: " + std::to_string(M) + " is more than the " +
                              std::to_string(n_train) + " training points (0 means all of them)");
+    // Cross-validation fits OLS on all folds but one: those rows must still outnumber the columns.
+    const auto K = static_cast<std::size_t>(c.folds);
+    const std::size_t fit_rows = n_train - (n_train + K - 1) / K;
+    if (column_count(Basis::tensor, c.max_degree) >= fit_rows)
+        throw UsageError("--max-degree " + std::to_string(c.max_degree) + " needs more than " +
+                         std::to_string(column_count(Basis::tensor, c.max_degree)) + " points in every " +
+                         "cross-validation fit, but --folds " + std::to_string(c.folds) + " leaves " +
+                         std::to_string(fit_rows) + " of the " + std::to_string(n_train) +
+                         " training points (raise --n or --folds, or lower --max-degree)");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,9 +127,10 @@ std::vector<ClosedFormFit> closed_form_against_degree(const FrankeData& data, co
             const std::string basis = basis_name(b);
             const std::string file = std::string("closed_form_") + (r2_plot ? "r2_" : "mse_") + basis + ".svg";
             save_figure(report, file, plot::to_svg(degree_plot(fits, b, r2_plot, c, franke_itself)),
-                        std::string(r2_plot ? "Test R²" : "Train and test MSE") + " of the closed-form fits against "
-                        "degree, " + basis + " basis, beside " + (r2_plot ? "" : "the noise floor and ") +
-                            "Franke itself");
+                        std::string(r2_plot ? "Test R²" : "Train, CV and test MSE") + " of the closed-form fits "
+                        "against degree, " + basis + " basis, beside " + (r2_plot ? "" : "the noise floor and ") +
+                            "Franke itself; in black the fit chosen by cross-validation" +
+                            (r2_plot ? "" : " (a bar from its CV MSE to its test MSE)"));
         }
     return fits;
 }
@@ -165,7 +175,7 @@ std::vector<SgdRun> figure3_sgd_ols_grid(const Design& design, const Selection& 
         save_figure(report, std::string("sgd_ols_") + (r2_map ? "r2" : "mse") + ".svg",
                     plot::to_svg(sgd_ols_map(runs, r2_map, c, n_train)),
                     std::string("SGD for OLS (001, Fig. 3): ") + (r2_map ? "test R²" : "test MSE") +
-                        " over η × batch size, constant and decaying η");
+                        " over η × batch size, constant and decaying η; outlined: the run chosen by cross-validation");
     note_diverged(report, "SGD OLS grid", runs, n_train);
     return runs;
 }
@@ -180,7 +190,7 @@ std::vector<SgdRun> figure4_sgd_ridge_grid(const Design& design, const Selection
         save_figure(report, std::string("sgd_ridge_") + (r2_map ? "r2" : "mse") + ".svg",
                     plot::to_svg(sgd_ridge_map(runs, r2_map, c)),
                     std::string("SGD for Ridge (001, Fig. 4): ") + (r2_map ? "test R²" : "test MSE") +
-                        " over η × λ, beside each λ's closed form");
+                        " over η × λ, beside each λ's closed form; outlined: the run chosen by cross-validation");
     note_diverged(report, "SGD Ridge grid", runs, design.X_train.rows);
     return runs;
 }
@@ -223,21 +233,30 @@ table::Text optimizer_table(const std::vector<OptimizerRun>& runs, const Optimum
     return t;
 }
 
-std::string conditioning_text(const Design& design, const Config& c) {
+// Why no rule gets near β*: the spectrum of the Hessian, and what a diagonal rescaling could do.
+std::string conditioning_text(const Design& design, const std::vector<OptimizerRun>& runs, const Config& c) {
     const Conditioning k = conditioning(design);
-    return "Each update rule ran " + std::to_string(c.epochs) + " epochs from β₀ = 0 at the η that " +
-           std::to_string(c.folds) + "-fold cross-validation chose from its grid (optimizer_search.csv), then was "
-           "scored once on the test set; β* is the closed-form OLS answer on the same design. The design has "
-           "κ(X) = " + table::sig(k.kappa) + ", so the Hessian H = (2/n)XᵀX of the training loss has eigenvalues "
-           "from h_min = " + table::sci(k.h_min) + " to h_max = " + table::sci(k.h_max) + ", κ(H) = " +
-           table::sci(k.kappa * k.kappa) + ". A plain gradient step is stable only for η < 2/h_max = " +
-           table::sig(2 / k.h_max) + "; it then shrinks the error along the flattest direction by at most the "
-           "fraction η·h_min < " + table::sci(2 / (k.kappa * k.kappa)) + " per step, so even " +
-           std::to_string(c.epochs) + " epochs of " + std::to_string(design.X_train.rows / static_cast<std::size_t>(
-               c.optimizer_batch_size)) + " steps hardly move it there. Rescaling each coordinate, which is what "
-           "Adagrad, RMSprop and Adam do, can at best leave κ(X D⁻¹) = " + table::sig(k.kappa_scaled) +
-           " (D: the column norms): the columns of a polynomial design are strongly correlated, and no diagonal "
-           "rescaling removes that.";
+    std::string text = "Each update rule ran " + std::to_string(c.epochs) + " epochs from β₀ = 0 at the η that " +
+                       std::to_string(c.folds) + "-fold cross-validation chose from its grid (optimizer_search.csv), then "
+                       "was scored once on the test set; β* is the closed-form OLS answer on the same design. The "
+                       "design has κ(X) = " + table::sig(k.kappa) + ", so the Hessian H = (2/n)XᵀX of the training loss "
+                       "has eigenvalues from h_min = " + table::sci(k.h_min) + " to h_max = " + table::sci(k.h_max) +
+                       ", κ(H) = " + table::sci(k.kappa * k.kappa) + ". A plain gradient step is stable only for η < "
+                       "2/h_max = " + table::sig(2 / k.h_max) + ", and it shrinks the error along the eigenvector of "
+                       "eigenvalue h by the factor 1 − ηh.";
+    for (const OptimizerRun& r : runs)
+        if (r.options.method == Method::sgd && r.options.batch_size > 0) {
+            const double steps = static_cast<double>(c.epochs) *
+                                 std::ceil(static_cast<double>(design.X_train.rows) / static_cast<double>(r.options.batch_size));
+            text += " At the chosen η = " + table::param(r.options.eta) + ", the " + table::param(steps) +
+                    " mini-batch steps of plain SGD shrink it along the flattest direction by (1 − η·h_min)^t = " +
+                    table::fixed(std::pow(1 - r.options.eta * k.h_min, steps), 4) + ": there, SGD has not moved.";
+        }
+    return text + " Adagrad, RMSprop and Adam rescale each coordinate, much like a diagonal preconditioner D; with "
+                  "every column scaled to the same norm κ(X D⁻¹) = " + table::sig(k.kappa_scaled) + ", and by van der "
+                  "Sluis's theorem no diagonal scaling gets below that divided by √k, " +
+                  table::sig(k.kappa_diagonal_floor) + ": the columns of a polynomial design are strongly correlated, "
+                  "and no rescaling of single coordinates undoes that.";
 }
 
 // The five update rules on the SGD experiments' OLS problem, each at its cross-validated η, with
@@ -256,7 +275,7 @@ void optimizers_against_the_optimum(const Design& design, const Selection& sel, 
                 "SGD, momentum, Adagrad, RMSprop and Adam, each at its cross-validated η: distance to the exact "
                 "optimum β* (top) and training MSE above C(β*) (bottom, same colours), against epoch");
     report.sections.push_back({"Five update rules against the exact optimum",
-                               optimizer_table(runs, optimum, n_train).markdown() + "\n" + conditioning_text(design, c)});
+                               optimizer_table(runs, optimum, n_train).markdown() + "\n" + conditioning_text(design, runs, c)});
     for (const auto& r : runs)
         if (r.result.diverged)
             report.diverged.push_back("optimisers, " + std::string(method_name(r.options.method)) + ", " +
@@ -398,8 +417,9 @@ std::string setup_text(const Config& c, const FrankeData& data, const Design& de
            c.sgd_basis + " basis, degree " + std::to_string(c.sgd_degree) + (c.scale ? ", scaled columns" : "") +
            " (" + std::to_string(design.X_train.cols) + " columns, κ = " +
            kappa_text(condition_number(design.X_train)) + "), " + std::to_string(c.epochs) +
-           " epochs per run, β₀ = 0. Test scores: value on the test set ± standard deviation over " +
-           std::to_string(c.bootstrap) + " bootstrap resamples of it.";
+           " epochs per run, β₀ = 0. Every setting behind a headline number chosen by " + std::to_string(c.folds) +
+           "-fold cross-validation on the training set. Test scores: value on the test set ± standard deviation "
+           "over " + std::to_string(c.bootstrap) + " bootstrap resamples of it.";
 }
 
 int run_chapter(const Config& c, const std::string& out, const std::string& command) {
@@ -427,7 +447,8 @@ int run_chapter(const Config& c, const std::string& out, const std::string& comm
     summary::Summary s;
     s.title = "Chapter 3 — SGD and Ridge regression on the Franke function";
     s.sources = "001, \"Gradient Descent\", \"Stochastic Gradient Descent & Linear Regression\", Methods and "
-                "Results (Franke function, Figs. 3 and 4)";
+                "Results (Franke function, Figs. 3 and 4); 003, \"Other ingredients of a neural network\" (Adagrad, "
+                "RMSprop, Adam: Duchi, Hazan & Singer 2011; Tieleman & Hinton 2012; Kingma & Ba 2015)";
     s.setup = setup_text(c, data, design);
     s.headline = headline_table(r, c);
     s.headline_notes = headline_notes(r, c, data.test.size());
@@ -471,6 +492,8 @@ void add_flags(cli::Flags& flags, Config& c, std::string& out) {
     flags.add("momentum-eta", c.momentum_eta, "learning rate η of the momentum curves", cli::Bounds{0, 1, true, false});
     flags.add("bootstrap", c.bootstrap, "bootstrap resamples of the test set per fitted model",
               cli::between(2, 100000));
+    flags.add("folds", c.folds, "K of the K-fold cross-validation on the training set that chooses every setting",
+              cli::between(2, 20));
 }
 
 }  // namespace
@@ -480,7 +503,9 @@ int main(int argc, char** argv) {
     std::string out = files::default_results_dir("chapter3").string();
     cli::Flags flags("chapter3",
                      "SGD, OLS and Ridge regression on the Franke function: closed form against "
-                     "degree, SGD grids over η, batch size, decay and λ, momentum (001).");
+                     "degree, SGD grids over η, batch size, decay and λ, momentum; SGD, momentum, Adagrad, "
+                     "RMSprop and Adam against the exact optimum; every setting chosen by cross-validation "
+                     "on the training set (001, 003).");
     add_flags(flags, c, out);
     return cli::run(flags, argc, argv, [&] { return run_chapter(c, out, flags.command_line()); });
 }

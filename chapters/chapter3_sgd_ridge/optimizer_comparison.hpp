@@ -140,13 +140,15 @@ inline std::vector<OptimizerRun> optimizer_runs(const Design& design, const Opti
 // H = (2/n)XᵀX, with eigenvalues h = 2σ²/n for the singular values σ of X, so κ(H) = κ(X)². A
 // gradient step shrinks the error along the eigenvector of h by the factor 1 − ηh, and is
 // stable only for η < 2/h_max: along the flattest direction a step then gains at most
-// η·h_min < 2/κ(H). Adagrad, RMSprop and Adam rescale each coordinate, i.e. precondition with a
-// diagonal matrix; the best such rescaling is nearly the one that gives every column the same
-// norm (van der Sluis, Numer. Math. 14, 1969: within a factor √k), whose κ is kappa_scaled.
+// η·h_min < 2/κ(H). Adagrad, RMSprop and Adam rescale each coordinate, much like preconditioning
+// with a diagonal matrix D. Scaling every column to the same norm is nearly the best such D: by
+// van der Sluis's theorem (Numer. Math. 14, 1969) its κ is within a factor √k of the smallest κ
+// any diagonal scaling reaches, so no D gets κ(X D⁻¹) below kappa_scaled / √k.
 struct Conditioning {
     double kappa = NAN;          // κ(X) of the training design
     double h_max = NAN, h_min = NAN;   // the largest and smallest eigenvalue of H = (2/n)XᵀX
-    double kappa_scaled = NAN;   // κ(X D⁻¹), D = the columns' norms: what a diagonal rescaling leaves
+    double kappa_scaled = NAN;   // κ(X D⁻¹) with D = the columns' norms
+    double kappa_diagonal_floor = NAN;   // kappa_scaled / √k: below any diagonal scaling's κ
 };
 
 inline Conditioning conditioning(const Design& design) {
@@ -164,6 +166,7 @@ inline Conditioning conditioning(const Design& design) {
         for (std::size_t r = 0; r < X.rows; ++r) S(r, t) = X(r, t) / std::sqrt(ss);
     }
     c.kappa_scaled = condition_number(S);
+    c.kappa_diagonal_floor = c.kappa_scaled / std::sqrt(static_cast<double>(X.cols));
     return c;
 }
 
