@@ -2,12 +2,16 @@
 // Results, Franke part), shared by the program (main.cpp writes and draws them) and the
 // benchmark (bench.cpp times them). Nothing here writes a file.
 //
-//   closed_form_fits   OLS and Ridge by QR against polynomial degree, both bases, with κ
-//   sgd_ols_grid       SGD for OLS: η × batch size × (constant | decaying η)   (001, Fig. 3)
-//   sgd_ridge_grid     SGD for Ridge: η × λ, batch size 10                     (001, Fig. 4)
-//   momentum_curves    training loss against epoch, plain SGD against momentum
-// Every fitted model is scored on the test set and on bootstrap resamples of it (regression.hpp);
-// the CSV layouts of these results are at the end.
+//   closed_form_search   κ and the 5-fold CV MSE of every closed-form setting (training set only)
+//   closed_form_fits     OLS and Ridge by QR against polynomial degree, both bases, scored on test
+//   sgd_ols_settings     SGD for OLS: η × batch size × (constant | decaying η)   (001, Fig. 3)
+//   sgd_ridge_settings   SGD for Ridge: η × λ, batch size 10                     (001, Fig. 4)
+//   sgd_grid_search      the 5-fold CV MSE of every setting of a grid (training set only)
+//   sgd_grid             every setting of a grid run on the whole training set, scored on test
+//   momentum_curves      training loss against epoch, plain SGD against momentum
+// Every search takes TrainingPoints (model_selection.hpp) and so cannot read the test set; every
+// fitted model is then scored on the test set and on bootstrap resamples of it (regression.hpp).
+// The CSV layouts of these results are at the end.
 #pragma once
 
 #include <cmath>
@@ -20,6 +24,7 @@
 #include "chapters/chapter3_sgd_ridge/design.hpp"
 #include "chapters/chapter3_sgd_ridge/least_squares.hpp"
 #include "chapters/chapter3_sgd_ridge/matrix.hpp"
+#include "chapters/chapter3_sgd_ridge/model_selection.hpp"
 #include "chapters/chapter3_sgd_ridge/regression.hpp"
 #include "chapters/chapter3_sgd_ridge/sgd.hpp"
 #include "common/csv.hpp"
@@ -43,11 +48,18 @@ struct Config {
     double omega = 0.9;                  // momentum ω of the momentum curves
     double momentum_eta = 1e-3;          // η of the momentum curves
     int bootstrap = 100;                 // resamples of the test set (001, Methods)
+    int folds = 5;                       // K of the K-fold cross-validation that chooses every setting
+    int optimizer_batch_size = 10;       // the mini-batch of the optimiser comparison (beside the full set)
     double sigma = 0.2;                  // noise of the data (shared recipe; noise floor σ²)
 };
 
 // Random streams: the data use Rng(seed) itself (shared recipe); these are independent of it.
-constexpr std::uint64_t kSgdStream = 1, kBootstrapStream = 2;
+constexpr std::uint64_t kSgdStream = 1, kBootstrapStream = 2, kFoldStream = 3;
+
+// The K folds of the training set (stream kFoldStream).
+inline Folds training_folds(std::size_t n_train, const Config& c) {
+    return cv_folds(n_train, static_cast<std::size_t>(c.folds), Rng::stream(c.seed, kFoldStream));
+}
 
 inline Basis parse_basis(const std::string& name) { return name == "tensor" ? Basis::tensor : Basis::total; }
 
@@ -105,9 +117,11 @@ inline FitScores franke_itself_scores(const FrankeData& d, const Config& c) {
 struct ClosedFormFit {
     Basis basis;
     int degree;
-    double lambda;      // 0: OLS
-    double kappa;       // κ of the (centred) training design
-    FitScores scores;   // left NaN for OLS on an ill-conditioned design
+    double lambda;         // 0: OLS
+    double kappa;          // κ of the (centred) training design
+    double cv_mse = NAN;   // K-fold CV MSE on the training set; NaN for OLS on an ill-conditioned design
+    bool chosen = false;   // the CV choice of its search: OLS over basis and degree, Ridge also over λ
+    FitScores scores;      // on the test set; left NaN for OLS on an ill-conditioned design
 };
 
 // 0 (OLS), then the --lambdas values.
@@ -117,24 +131,55 @@ inline Vector closed_form_lambdas(const Config& c) {
     return lambdas;
 }
 
-// 001, Methods: polynomials up to p = 14, OLS and Ridge; here by QR (least_squares.hpp).
-inline std::vector<ClosedFormFit> closed_form_fits(const FrankeData& d, const Config& c) {
+// An OLS answer on an ill-conditioned design is rounding noise: it is neither a candidate nor shown.
+inline bool has_answer(const ClosedFormFit& f) { return f.lambda > 0 || !ill_conditioned(f.kappa); }
+
+// Marks the CV choice of each search: the lowest CV MSE among the OLS fits, and among the Ridge fits.
+inline void mark_closed_form_choices(std::vector<ClosedFormFit>& fits) {
+    for (bool ridge : {false, true}) {
+        Vector cv;
+        std::vector<bool> eligible;
+        for (const auto& f : fits) {
+            cv.push_back(f.cv_mse);
+            eligible.push_back((f.lambda > 0) == ridge);
+        }
+        const std::size_t best = lowest_cv(cv, eligible);
+        if (best < fits.size()) fits[best].chosen = true;
+    }
+}
+
+// 001, Methods: polynomials up to p = 14, OLS and Ridge. The search, on the training set alone:
+// κ of each design and the K-fold CV MSE of each (basis, degree, λ), in the order of closed_form.csv.
+inline std::vector<ClosedFormFit> closed_form_search(const TrainingPoints& t, const Folds& folds, const Config& c) {
     std::vector<ClosedFormFit> fits;
-    Progress progress("closed form", 2 * static_cast<std::size_t>(c.max_degree));
+    Progress progress("closed form: κ and " + std::to_string(folds.size()) + "-fold CV",
+                      2 * static_cast<std::size_t>(c.max_degree));
     for (Basis basis : {Basis::total, Basis::tensor})
         for (int p = 1; p <= c.max_degree; ++p) {
-            const Design design = make_design(d, basis, p, false);
-            const double kappa = condition_number(design.X_train);
+            const double kappa = condition_number(training_design(t, basis, p, false).X_train);
+            const std::vector<Design> parts = fold_designs(t, folds, basis, p, false);
             for (double lambda : closed_form_lambdas(c)) {
-                ClosedFormFit fit{basis, p, lambda, kappa, {}};
-                // An OLS answer on an ill-conditioned design is rounding noise: leave it out.
-                if (lambda > 0 || !ill_conditioned(kappa))
-                    fit.scores = score_fit(design, ridge(design.X_train, design.z_train, lambda).beta, c);
+                ClosedFormFit fit{basis, p, lambda, kappa, NAN, false, {}};
+                if (has_answer(fit)) fit.cv_mse = closed_form_cv_mse(parts, lambda);
                 fits.push_back(fit);
             }
             progress.step(1, std::string(basis_name(basis)) + " p=" + std::to_string(p));
         }
+    mark_closed_form_choices(fits);
     return fits;
+}
+
+// Every searched setting fitted by QR on the whole training set and scored on the test set.
+inline void closed_form_fits(const FrankeData& d, std::vector<ClosedFormFit>& fits, const Config& c) {
+    Progress progress("closed form: fits", fits.size());
+    Design design;
+    for (std::size_t i = 0; i < fits.size(); ++i) {
+        ClosedFormFit& fit = fits[i];
+        if (i == 0 || fit.basis != fits[i - 1].basis || fit.degree != fits[i - 1].degree)
+            design = make_design(d, fit.basis, fit.degree, false);
+        if (has_answer(fit)) fit.scores = score_fit(design, ridge(design.X_train, design.z_train, fit.lambda).beta, c);
+        progress.step();
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -144,23 +189,33 @@ struct SgdRun {
     SgdOptions options;
     bool diverged = false;
     std::size_t diverged_epoch = 0, epochs_run = 0;
-    FitScores scores;                // NaN when diverged
+    double cv_mse = NAN;             // K-fold CV MSE on the training set; NaN when it diverged on a fold
+    bool chosen = false;             // the CV choice of its grid
+    FitScores scores;                // on the test set; NaN when diverged
     FitScores closed_form;           // the QR answer for the same design and λ, scored alike
 };
 
-// The SGD design of the configuration.
+// The SGD design of the configuration, fitted on the whole training set.
 inline Design sgd_design(const FrankeData& d, const Config& c) {
     return make_design(d, parse_basis(c.sgd_basis), c.sgd_degree, c.scale);
 }
 
-// One SGD run from β = 0, with the shuffles of stream kSgdStream (the same for every run, so runs
-// differ only in their settings), scored like every other fit.
-inline SgdRun run_sgd(const Design& design, const SgdOptions& o, const Config& c, const FitScores& closed_form) {
-    Rng rng = Rng::stream(c.seed, kSgdStream);
-    const SgdResult r = sgd(design.X_train, design.z_train, o, rng);
-    SgdRun run{o, r.diverged, r.diverged_epoch, r.loss.size() - 1, {}, closed_form};
+// The shuffles every SGD run starts from: stream kSgdStream, the same for every run, so that runs
+// differ only in their settings.
+inline Rng sgd_shuffles(const Config& c) { return Rng::stream(c.seed, kSgdStream); }
+
+// An SGD result scored like every other fit, beside its closed-form reference.
+inline SgdRun scored_run(const Design& design, const SgdOptions& o, const SgdResult& r, const Config& c,
+                         const FitScores& closed_form) {
+    SgdRun run{o, r.diverged, r.diverged_epoch, r.loss.size() - 1, NAN, false, {}, closed_form};
     if (!r.diverged) run.scores = score_fit(design, r.beta, c);
     return run;
+}
+
+// One SGD run from β = 0 on the whole training set, scored.
+inline SgdRun run_sgd(const Design& design, const SgdOptions& o, const Config& c, const FitScores& closed_form) {
+    Rng rng = sgd_shuffles(c);
+    return scored_run(design, o, sgd(design.X_train, design.z_train, o, rng), c, closed_form);
 }
 
 // The closed-form reference of an SGD run; no answer (NaN) for OLS on an ill-conditioned design.
@@ -170,42 +225,69 @@ inline FitScores closed_form_scores(const Design& design, double lambda, const C
 }
 
 // 001, Methods and Fig. 3: η geometric in [1e-4, 0.1] × batch sizes, with and without decay; λ = 0.
-inline std::vector<SgdRun> sgd_ols_grid(const Design& design, const Config& c) {
-    const Vector etas = eta_grid(c);
-    const FitScores reference = closed_form_scores(design, 0, c);
-    std::vector<SgdRun> runs;
-    Progress progress("SGD OLS grid", 2 * c.batch_sizes.size() * etas.size());
+// Ordered as the heat map's rows: schedule, then batch size, then η.
+inline std::vector<SgdOptions> sgd_ols_settings(const Config& c) {
+    std::vector<SgdOptions> settings;
     for (bool decay : {false, true})
         for (int M : c.batch_sizes)
-            for (double eta : etas) {
+            for (double eta : eta_grid(c)) {
                 SgdOptions o;
                 o.eta = eta;
                 o.batch_size = static_cast<std::size_t>(M);
                 o.epochs = static_cast<std::size_t>(c.epochs);
                 o.decay = decay;
-                runs.push_back(run_sgd(design, o, c, reference));
-                progress.step();
+                settings.push_back(o);
             }
-    return runs;
+    return settings;
 }
 
-// 001, Methods and Fig. 4: η × λ, both geometric in [1e-4, 0.1], batch size 10, constant η.
-inline std::vector<SgdRun> sgd_ridge_grid(const Design& design, const Config& c) {
-    const Vector etas = eta_grid(c), lambdas = lambda_grid(c);
-    std::vector<SgdRun> runs;
-    Progress progress("SGD Ridge grid", lambdas.size() * etas.size());
-    for (double lambda : lambdas) {
-        const FitScores reference = closed_form_scores(design, lambda, c);
-        for (double eta : etas) {
+// 001, Methods and Fig. 4: λ × η, both geometric in [1e-4, 0.1], batch size 10, constant η.
+inline std::vector<SgdOptions> sgd_ridge_settings(const Config& c) {
+    std::vector<SgdOptions> settings;
+    for (double lambda : lambda_grid(c))
+        for (double eta : eta_grid(c)) {
             SgdOptions o;
             o.eta = eta;
             o.batch_size = static_cast<std::size_t>(c.ridge_batch_size);
             o.epochs = static_cast<std::size_t>(c.epochs);
             o.lambda = lambda;
-            runs.push_back(run_sgd(design, o, c, reference));
-            progress.step();
+            settings.push_back(o);
         }
+    return settings;
+}
+
+// The SGD design of every fold of the training set.
+inline std::vector<Design> sgd_fold_designs(const TrainingPoints& t, const Folds& folds, const Config& c) {
+    return fold_designs(t, folds, parse_basis(c.sgd_basis), c.sgd_degree, c.scale);
+}
+
+// The search, on the training set alone: the K-fold CV MSE of every setting.
+inline Vector sgd_grid_search(const TrainingPoints& t, const Folds& folds, const std::vector<SgdOptions>& settings,
+                              const Config& c, const std::string& grid) {
+    Progress progress(grid + ": " + std::to_string(folds.size()) + "-fold CV", folds.size() * static_cast<std::size_t>(c.epochs));
+    return sgd_cv_mse(sgd_fold_designs(t, folds, c), settings, sgd_shuffles(c), [&] { progress.step(); });
+}
+
+// Every setting run on the whole training set (all together, sharing their shuffles) and scored on
+// the test set, beside the closed form of its λ; the run with the lowest CV MSE is the grid's choice.
+inline std::vector<SgdRun> sgd_grid(const Design& design, const std::vector<SgdOptions>& settings, const Vector& cv,
+                                    const Config& c, const std::string& grid) {
+    std::vector<SgdResult> results;
+    {
+        Progress progress(grid, static_cast<std::size_t>(c.epochs));
+        results = sgd_together(design.X_train, design.z_train, settings, sgd_shuffles(c),
+                               [&](std::size_t) { progress.step(); });
     }
+    std::vector<SgdRun> runs;
+    FitScores reference;
+    for (std::size_t i = 0; i < settings.size(); ++i) {
+        if (i == 0 || settings[i].lambda != settings[i - 1].lambda)
+            reference = closed_form_scores(design, settings[i].lambda, c);
+        runs.push_back(scored_run(design, settings[i], results[i], c, reference));
+        runs.back().cv_mse = cv[i];
+    }
+    const std::size_t best = lowest_cv(cv, std::vector<bool>(cv.size(), true));
+    if (best < runs.size()) runs[best].chosen = true;
     return runs;
 }
 
@@ -250,7 +332,8 @@ inline MomentumCurves momentum_curves(const Design& design, const Config& c) {
     plain.batch_size = 10;
     plain.epochs = static_cast<std::size_t>(c.epochs);
     SgdOptions momentum = plain;
-    momentum.omega = c.omega;
+    momentum.method = Method::momentum;
+    momentum.params.omega = c.omega;
     SgdOptions larger = plain;
     larger.eta = c.momentum_eta / (1 - c.omega);
     const std::string eta = table::param(plain.eta);
@@ -259,7 +342,7 @@ inline MomentumCurves momentum_curves(const Design& design, const Config& c) {
         {"momentum", "momentum ω = " + table::param(c.omega) + ", η = " + eta, momentum, {}},
         {"plain_large_eta", "plain, η = " + table::param(larger.eta) + " = η/(1−ω)", larger, {}}};
     for (LossCurve curve : runs) {
-        Rng rng = Rng::stream(c.seed, kSgdStream);
+        Rng rng = sgd_shuffles(c);
         curve.result = sgd(design.X_train, design.z_train, curve.options, rng);
         m.curves.push_back(curve);
     }
@@ -276,13 +359,14 @@ inline std::size_t column_of(const std::vector<std::string>& columns, const std:
     throw std::logic_error("no column " + name);
 }
 
-// closed_form.csv: one row per closed-form fit.
+// closed_form.csv: one row per closed-form fit; cv_mse is its K-fold CV MSE on the training set,
+// chosen_by_cv says which fit each search chose (one OLS row, one Ridge row).
 inline std::vector<std::string> closed_form_columns() {
-    return {"basis", "degree", "lambda", "train_mse", "test_mse", "test_r2"};
+    return {"basis", "degree", "lambda", "train_mse", "test_mse", "test_r2", "cv_mse", "chosen_by_cv"};
 }
 inline std::vector<std::string> closed_form_cells(const ClosedFormFit& f) {
     return {basis_name(f.basis), std::to_string(f.degree), csv::num(f.lambda), csv::num(f.scores.train_mse),
-            csv::num(f.scores.test_mse), csv::num(f.scores.test_r2)};
+            csv::num(f.scores.test_mse), csv::num(f.scores.test_r2), csv::num(f.cv_mse), f.chosen ? "yes" : "no"};
 }
 
 // closed_form_bootstrap.csv: the bootstrap mean and spread of the same fits.
@@ -307,11 +391,12 @@ inline std::vector<std::string> condition_cells(const ClosedFormFit& f) {
 }
 
 // sgd_ols_grid.csv and sgd_ridge_grid.csv: one row per SGD run. A diverged run has its epoch in
-// diverged_at_epoch and empty score cells.
+// diverged_at_epoch and empty score cells; cv_mse is empty when the setting diverged on a fold.
 inline std::vector<std::string> sgd_columns() {
     return {"lambda", "eta", "batch_size", "decay", "epochs_run", "diverged_at_epoch",
             "train_mse", "test_mse", "test_r2", "test_mse_boot_mean", "test_mse_boot_sd",
-            "test_r2_boot_mean", "test_r2_boot_sd", "closed_form_test_mse", "closed_form_test_r2"};
+            "test_r2_boot_mean", "test_r2_boot_sd", "closed_form_test_mse", "closed_form_test_r2",
+            "cv_mse", "chosen_by_cv"};
 }
 inline std::vector<std::string> sgd_cells(const SgdRun& r) {
     const FitScores& f = r.scores;
@@ -320,7 +405,8 @@ inline std::vector<std::string> sgd_cells(const SgdRun& r) {
             std::to_string(r.epochs_run), r.diverged ? std::to_string(r.diverged_epoch) : "",
             csv::num(f.train_mse), csv::num(f.test_mse), csv::num(f.test_r2),
             csv::num(f.boot.mse.mean), csv::num(f.boot.mse.sd), csv::num(f.boot.r2.mean),
-            csv::num(f.boot.r2.sd), csv::num(r.closed_form.test_mse), csv::num(r.closed_form.test_r2)};
+            csv::num(f.boot.r2.sd), csv::num(r.closed_form.test_mse), csv::num(r.closed_form.test_r2),
+            csv::num(r.cv_mse), r.chosen ? "yes" : "no"};
 }
 
 // momentum.csv: one row per curve and epoch. The loss of the epoch that diverged, if it
@@ -330,6 +416,6 @@ inline std::vector<std::string> momentum_columns() {
 }
 inline std::vector<std::string> momentum_cells(const LossCurve& c, std::size_t epoch, double minimum_loss) {
     const double loss = c.result.loss[epoch];
-    return {c.id, csv::num(c.options.eta), csv::num(c.options.omega), std::to_string(epoch), csv::num(loss),
+    return {c.id, csv::num(c.options.eta), csv::num(c.options.params.omega), std::to_string(epoch), csv::num(loss),
             csv::num(loss - minimum_loss)};
 }

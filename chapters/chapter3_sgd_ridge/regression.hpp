@@ -49,6 +49,37 @@ inline void cost_gradient(const Matrix& X, const Vector& z, const Vector& beta, 
     for (std::size_t t = 0; t < k; ++t) grad[t] = two_over_n * grad[t] + 2 * lambda * beta[t];
 }
 
+// The same gradient, the same sums in the same order, four rows at a time: each entry of Xᵀ(Xβ − z)
+// is loaded once, gains four terms in a register, and is stored once, instead of making a round
+// trip through memory for every row (what bounds the row-by-row loop on the small batches of
+// SGD). Bit for bit equal to cost_gradient (a test holds them so); SGD uses this one.
+inline void cost_gradient_by_fours(const Matrix& X, const Vector& z, const Vector& beta, double lambda,
+                                   std::span<const std::size_t> rows, Vector& grad) {
+    const std::size_t k = X.cols, n = rows.size();
+    grad.assign(k, 0.0);
+    double* g = grad.data();
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const double* x0 = X.row(rows[i]);
+        const double* x1 = X.row(rows[i + 1]);
+        const double* x2 = X.row(rows[i + 2]);
+        const double* x3 = X.row(rows[i + 3]);
+        const double e0 = dot(x0, beta.data(), k) - z[rows[i]], e1 = dot(x1, beta.data(), k) - z[rows[i + 1]];
+        const double e2 = dot(x2, beta.data(), k) - z[rows[i + 2]], e3 = dot(x3, beta.data(), k) - z[rows[i + 3]];
+        for (std::size_t t = 0; t < k; ++t) {
+            double sum = g[t];
+            sum += e0 * x0[t];
+            sum += e1 * x1[t];
+            sum += e2 * x2[t];
+            sum += e3 * x3[t];
+            g[t] = sum;
+        }
+    }
+    for (; i < n; ++i) axpy(dot(X.row(rows[i]), beta.data(), k) - z[rows[i]], X.row(rows[i]), g, k);
+    const double two_over_n = 2.0 / static_cast<double>(n);
+    for (std::size_t t = 0; t < k; ++t) grad[t] = two_over_n * grad[t] + 2 * lambda * beta[t];
+}
+
 // 0, 1, …, n−1: "all rows"
 inline std::vector<std::size_t> all_rows(std::size_t n) {
     std::vector<std::size_t> rows(n);

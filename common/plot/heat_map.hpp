@@ -1,14 +1,17 @@
 // heat_map.hpp — a grid-search table drawn as a heat map (HeatMap): one coloured cell per
 // (row, column) with its value printed, missing cells (diverged runs) hatched grey, the best
-// cell outlined, and a colour bar with at least four evenly spaced round ticks. Row 0 is drawn
-// at the top, as in a printed table. Colours are viridis: the best values yellow.
+// cell (or one the caller chooses) outlined, and a colour bar with at least four evenly spaced
+// round ticks. Row 0 is drawn at the top, as in a printed table. Colours are viridis: the best
+// values yellow.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/plot/color.hpp"
@@ -27,6 +30,9 @@ struct HeatMap {
     std::string value_format = "%.3g";                 // printf format (one double) for each cell
     bool outline_best = true;      // outline the best cell (off where "best" means nothing, e.g.
                                    // a confusion matrix or a table of errors)
+    // A cell to outline instead of the best one, {row, column}: e.g. the setting chosen on
+    // validation data, in a table of test scores. Set, it replaces outline_best.
+    std::optional<std::pair<std::size_t, std::size_t>> outlined;
     double width = 0, height = 0;  // 0 = size from the number of cells
 };
 
@@ -111,9 +117,20 @@ inline Rgb heat_color(const HeatMap& m, const HeatLayout& L, double v) {
     return viridis(m.low_is_good ? 1 - t : t);
 }
 
+// The cell to outline, if any: the caller's `outlined` cell, else the best one when outline_best.
+inline std::optional<std::size_t> outlined_cell(const HeatMap& m, const HeatCells& c) {
+    if (m.outlined) {
+        if (m.outlined->first < c.R && m.outlined->second < c.C) return m.outlined->first * c.C + m.outlined->second;
+        return std::nullopt;
+    }
+    if (c.any && m.outline_best) return c.best;
+    return std::nullopt;
+}
+
 // Each cell in its colour with black or white text to suit; missing cells hatched, in grey
-// italics; the best cell outlined and bold.
+// italics; the outlined cell (the best one, unless the caller chose another) bold.
 inline void draw_cells(std::string& o, const HeatMap& m, const HeatCells& c, const HeatLayout& L) {
+    const std::optional<std::size_t> mark = outlined_cell(m, c);
     for (std::size_t r = 0; r < c.R; ++r)
         for (std::size_t k = 0; k < c.C; ++k) {
             const std::size_t i = r * c.C + k;
@@ -125,15 +142,16 @@ inline void draw_cells(std::string& o, const HeatMap& m, const HeatCells& c, con
                 const Rgb col = heat_color(m, L, c.v[i]);
                 fill = hex(col);
                 font = brightness(col) > 0.55 ? "fill=\"#000000\"" : "fill=\"#ffffff\"";
-                if (m.outline_best && i == c.best) font += " font-weight=\"bold\"";
+                if (mark && i == *mark) font += " font-weight=\"bold\"";
             }
             rect(o, cell, fill, "stroke=\"#ffffff\" stroke-width=\"1\"");
             text(o, cell.x + L.cw / 2, cell.y + L.ch / 2 + 0.36 * size, escape(c.text[i]), size, "middle", font);
         }
-    if (c.any && m.outline_best) {
-        const double x = L.grid.x + static_cast<double>(c.best % c.C) * L.cw;
-        const double y = L.grid.y + static_cast<double>(c.best / c.C) * L.ch;
-        rect(o, {x + 1.5, y + 1.5, L.cw - 3, L.ch - 3}, "none", "class=\"best\" stroke=\"#d62728\" stroke-width=\"3\"");
+    if (mark) {
+        const double x = L.grid.x + static_cast<double>(*mark % c.C) * L.cw;
+        const double y = L.grid.y + static_cast<double>(*mark / c.C) * L.ch;
+        rect(o, {x + 1.5, y + 1.5, L.cw - 3, L.ch - 3}, "none",
+             std::string(m.outlined ? "class=\"outlined\"" : "class=\"best\"") + " stroke=\"#d62728\" stroke-width=\"3\"");
     }
 }
 

@@ -73,6 +73,24 @@ TEST_CASE(batch_gradient_is_the_mean_of_row_gradients) {
     for (std::size_t t = 0; t < mean.size(); ++t) CHECK_NEAR(g_batch[t], mean[t], 1e-12);
 }
 
+// The gradient SGD uses, four rows at a time, is cost_gradient bit for bit: for every batch size
+// (a multiple of four or not, one row, all rows), with and without λ.
+TEST_CASE(gradient_four_rows_at_a_time_is_the_row_by_row_gradient_bit_for_bit) {
+    const Design D = small_design();
+    Rng rng(14);
+    const Vector beta = random_vector(D.X_train.cols, 1.0, rng);
+    std::vector<std::size_t> order = all_rows(D.X_train.rows);
+    rng.shuffle(order);
+    for (const double lambda : {0.0, 0.05})
+        for (const std::size_t M : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{7}, std::size_t{10},
+                                    std::size_t{13}, order.size()}) {
+            Vector plain, fours;
+            cost_gradient(D.X_train, D.z_train, beta, lambda, {order.data(), M}, plain);
+            cost_gradient_by_fours(D.X_train, D.z_train, beta, lambda, {order.data(), M}, fours);
+            CHECK(plain == fours);
+        }
+}
+
 TEST_CASE(r2_is_one_for_a_perfect_prediction_and_zero_for_the_mean) {
     const Vector z = {0.3, -1.2, 2.5, 0.7, 1.1};
     const double z_bar = std::accumulate(z.begin(), z.end(), 0.0) / 5;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "chapters/chapter3_sgd_ridge/experiments.hpp"
 #include "chapters/chapter3_sgd_ridge/least_squares.hpp"
@@ -70,14 +71,15 @@ TEST_CASE(minibatch_sgd_with_small_eta_converges_to_the_closed_form_ridge_answer
     CHECK_LE(relative_distance(r.beta, ridge(t.X, t.z, lambda).beta), 1e-4);
 }
 
-// Momentum reaches the same minimum; ω = 0 is plain SGD bit for bit.
+// Momentum reaches the same minimum; momentum with ω = 0 is plain SGD bit for bit.
 TEST_CASE(momentum_converges_to_the_same_answer_and_omega_zero_is_plain) {
     const Toy t = toy();
     SgdOptions o;
+    o.method = Method::momentum;
     o.eta = 0.01;
     o.batch_size = 0;
     o.epochs = 1000;
-    o.omega = 0.9;
+    o.params.omega = 0.9;
     Rng rng(34);
     const SgdResult m = sgd(t.X, t.z, o, rng);
     CHECK_LE(relative_distance(m.beta, ols(t.X, t.z).beta), 1e-10);
@@ -86,9 +88,52 @@ TEST_CASE(momentum_converges_to_the_same_answer_and_omega_zero_is_plain) {
     a.eta = 0.02;
     a.epochs = 5;
     SgdOptions b = a;
-    b.omega = 0.0;
+    b.method = Method::momentum;
+    b.params.omega = 0.0;
     Rng r1(35), r2(35);
     CHECK(sgd(t.X, t.z, a, r1).beta == sgd(t.X, t.z, b, r2).beta);
+}
+
+// Runs made together share each epoch's shuffle; every one of them is bit for bit the run sgd()
+// makes alone from the same generator state — whatever its rule, batch size, schedule or λ, and
+// also when another run of the group diverges and stops early.
+TEST_CASE(runs_made_together_equal_the_same_runs_made_alone) {
+    const Toy t = toy();
+    std::vector<SgdOptions> runs(6);
+    for (SgdOptions& o : runs) o.epochs = 25;
+    runs[0].eta = 0.05;
+    runs[1].method = Method::momentum, runs[1].params.omega = 0.9, runs[1].batch_size = 7;
+    runs[2].method = Method::adam, runs[2].batch_size = 0, runs[2].decay = true;
+    runs[3].method = Method::rmsprop, runs[3].lambda = 0.1, runs[3].epochs = 40;
+    runs[4].method = Method::adagrad, runs[4].eta = 0.5;
+    runs[5].eta = 10;   // diverges in its first epoch
+    std::size_t epochs_seen = 0;
+    const std::vector<SgdResult> together = sgd_together(t.X, t.z, runs, Rng(40), [&](std::size_t) { ++epochs_seen; });
+    CHECK_EQ(epochs_seen, 40u);
+    CHECK(together[5].diverged);
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        Rng alone(40);
+        const SgdResult r = sgd(t.X, t.z, runs[k], alone);
+        CHECK(together[k].beta == r.beta || (r.diverged && together[k].diverged));
+        CHECK(together[k].loss == r.loss || (r.diverged && together[k].diverged));
+        CHECK_EQ(together[k].diverged_epoch, r.diverged_epoch);
+    }
+}
+
+// A search evaluates C(β) only every tenth epoch: the final β is the same bit for bit, the
+// losses are the ones at epochs 10, 20, … and the last.
+TEST_CASE(evaluating_the_loss_less_often_changes_no_step) {
+    const Toy t = toy();
+    SgdOptions every;
+    every.epochs = 25;
+    SgdOptions sparse = every;
+    sparse.loss_every = 10;
+    Rng r1(41), r2(41);
+    const SgdResult a = sgd(t.X, t.z, every, r1), b = sgd(t.X, t.z, sparse, r2);
+    CHECK(a.beta == b.beta);
+    CHECK_EQ(b.loss.size(), 4u);   // start, epochs 10, 20, 25
+    CHECK_EQ(b.loss[1], a.loss[10]);
+    CHECK_EQ(b.loss[3], a.loss[25]);
 }
 
 TEST_CASE(same_seed_same_run_other_seed_other_run) {
