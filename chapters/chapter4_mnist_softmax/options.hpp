@@ -78,7 +78,7 @@ inline cli::Flags make_flags(Options& o) {
     }
     flags.add("reference", o.reference,
               "train with the reference SGD step (network.hpp: one thread, every gradient stored; "
-              "slow, same results)");
+              "slower; the same bits where lambda = 0, the same within float rounding otherwise)");
     flags.add("threads", o.threads, "threads (the default is the number of cores)", cli::between(1, 256));
     flags.add("train-size", o.train_size, "use only the first N training images (0: all)", cli::non_negative());
     flags.add("test-size", o.test_size, "use only the first N test images (0: all)", cli::non_negative());
