@@ -6,11 +6,11 @@
 // 2. Whole training epochs (60 000 images; the training pass only, as epoch_seconds in
 //    metrics.csv) for 001's set-up (`--preset report`: 784-128-10, batch 50, plain SGD) and for
 //    the default preset, MLP and softmax regression, on all threads and on one.
-// Every figure is the best and the median of several repetitions: the machine is shared, so
-// single timings are noisy; the processor time of an epoch (all threads) is printed beside its
-// wall time, as a measure of the work that depends less on what else runs. GEMM GFLOP/s counts the multiply-adds of the products of an epoch
-// (2 flops each) divided by the epoch's wall time: the rate the whole step achieves, not only the
-// kernel. Uses datasets/mnist when present, else random images of the same shape (the timing
+// Every figure is the best and the median of several repetitions, since other programs running
+// at the same time make single timings noisy; the processor time of an epoch (all threads) is
+// printed beside its wall time, as a measure of the work that depends less on what else runs.
+// GEMM GFLOP/s counts the multiply-adds of the products of an epoch (2 flops each) divided by
+// the epoch's wall time: the rate the whole step achieves, not only the kernel. Uses datasets/mnist when present, else random images of the same shape (the timing
 // does not depend on the pixels).
 #include <algorithm>
 #include <cstdio>
@@ -24,6 +24,7 @@
 #include "chapters/chapter4_mnist_softmax/matrix.hpp"
 #include "chapters/chapter4_mnist_softmax/network.hpp"
 #include "chapters/chapter4_mnist_softmax/presets.hpp"
+#include "chapters/chapter4_mnist_softmax/trainer.hpp"
 #include "common/files.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
@@ -33,16 +34,16 @@ namespace {
 
 using namespace ch4;
 
-struct Stats {
+struct Timing {
     double best, median;   // wall seconds
     double cpu;            // median processor seconds of the whole process (all threads)
 };
 
 // Best and median wall time of `reps` calls of f (after one untimed warm-up call), and the
-// median processor time: on a shared machine the wall time depends on what else runs, the
+// median processor time: while other programs run, the wall time depends on what else runs, the
 // processor time much less (on an idle machine, wall ≈ processor time / threads).
 template <class F>
-Stats time_it(int reps, F f) {
+Timing time_it(int reps, F f) {
     f();
     std::vector<double> wall, cpu;
     for (int r = 0; r < reps; ++r) {
@@ -63,6 +64,15 @@ std::string peak_memory() {
     for (std::string line; std::getline(in, line);)
         if (line.rfind("VmHWM:", 0) == 0) return line.substr(6);
     return "n/a";
+}
+
+// The processor's name (Linux: /proc/cpuinfo; "an unknown processor" elsewhere).
+std::string processor() {
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos)
+            return line.substr(line.find(':') + 2);
+    return "an unknown processor";
 }
 
 Mnist load_or_synthesise(bool& real) {
@@ -90,13 +100,13 @@ Mnist load_or_synthesise(bool& real) {
 // the number of threads; when other programs run, or virtual cores share a physical core, it is
 // lower, and so is every multi-threaded figure below.
 void bench_machine(ThreadPool& pool) {
-    struct Private {
+    struct PrivateProduct {
         Matrix<float> X, W, Z;
     };
-    std::vector<Private> data;
+    std::vector<PrivateProduct> data;
     Rng rng(4);
     for (std::size_t t = 0; t < pool.size(); ++t) {
-        Private p{Matrix<float>(50, 784), Matrix<float>(784, 64), Matrix<float>(50, 64)};
+        PrivateProduct p{Matrix<float>(50, 784), Matrix<float>(784, 64), Matrix<float>(50, 64)};
         for (std::size_t k = 0; k < p.X.size(); ++k) p.X[k] = static_cast<float>(rng.uniform(-1, 1));
         for (std::size_t k = 0; k < p.W.size(); ++k) p.W[k] = static_cast<float>(rng.uniform(-1, 1));
         data.push_back(std::move(p));
@@ -107,8 +117,8 @@ void bench_machine(ThreadPool& pool) {
         for (int i = 0; i < kCalls; ++i)
             gemm<float>(Op::N, Op::N, 1.0f, data[t].X.view(), data[t].W.view(), 0.0f, data[t].Z.view());
     };
-    const Stats one = time_it(7, [&] { work(0); });
-    const Stats all = time_it(7, [&] { pool.run(work); });
+    const Timing one = time_it(7, [&] { work(0); });
+    const Timing all = time_it(7, [&] { pool.run(work); });
     const double r1 = flops / one.best / 1e9, rn = flops * static_cast<double>(pool.size()) / all.best / 1e9;
     std::printf("Machine check: the GEMM kernel on private data delivers %.1f GFLOP/s on one thread, "
                 "%.1f GFLOP/s on %zu threads together (%.2fx).\n\n", r1, rn, pool.size(), rn / r1);
@@ -138,11 +148,11 @@ void bench_gemm(ThreadPool& pool) {
                           Case{"eq. (2) Xᵀ·Γh", "784x50 · 50x128", Op::T, &X, &G, &dW}}) {
         const double flops = 2.0 * 50 * 784 * 128;
         auto rate = [&](auto product, int calls) {
-            const Stats s = time_it(20, [&] {
+            const Timing s = time_it(20, [&] {
                 for (int i = 0; i < calls; ++i) product();
             });
-            return table::fmt("%.1f", flops * calls / s.best / 1e9) + " / " +
-                   table::fmt("%.1f", flops * calls / s.median / 1e9);
+            return table::fixed(flops * calls / s.best / 1e9, 1) + " / " +
+                   table::fixed(flops * calls / s.median / 1e9, 1);
         };
         t.add({c.name, c.shape,
                rate([&] { gemm_naive<float>(c.opA, Op::N, 1.0f, c.A->view(), c.B->view(), 0.0f, c.C->view()); }, 2),
@@ -152,7 +162,7 @@ void bench_gemm(ThreadPool& pool) {
     std::printf("%s\n", t.aligned().c_str());
 }
 
-struct Config {
+struct EpochConfiguration {
     const char* name;
     std::size_t hidden;
     SgdOptions sgd;
@@ -165,17 +175,17 @@ void bench_epochs(const Mnist& data, std::size_t threads) {
                 "GFLOP/s from the best wall time:\n", data.train.count, kReps);
     table::Text t({"configuration", "threads", "s/epoch (best / median)", "processor s/epoch",
                    "samples/s", "GEMM GFLOP/s"});
-    for (const Config& c : {Config{"report: MLP 784-128-10, B 50, SGD", 128, kReport.sgd()},
-                            Config{"default: MLP 784-128-10, B 50, momentum", 128, kDefaultMlp.sgd()},
-                            Config{"report: softmax regression, B 50, SGD", 0, kReport.sgd()},
-                            Config{"default: softmax regression, B 50, momentum", 0, kDefaultLogistic.sgd()}})
+    for (const EpochConfiguration& c : {EpochConfiguration{"report: MLP 784-128-10, B 50, SGD", 128, kReport.sgd()},
+                            EpochConfiguration{"default: MLP 784-128-10, B 50, momentum", 128, kDefaultMlp.sgd()},
+                            EpochConfiguration{"report: softmax regression, B 50, SGD", 0, kReport.sgd()},
+                            EpochConfiguration{"default: softmax regression, B 50, momentum", 0, kDefaultLogistic.sgd()}})
         for (std::size_t n : {threads, std::size_t{1}}) {
             ThreadPool pool(n);
             Rng rng(3);
             Network<float> net = make_network<float>(784, c.hidden, kClasses, rng);
             Trainer trainer(net, pool, c.sgd);
             std::vector<std::size_t> order = rng.permutation(data.train.count);
-            const Stats s = time_it(kReps, [&] {
+            const Timing s = time_it(kReps, [&] {
                 rng.shuffle(order);
                 trainer.epoch(data.train, order, static_cast<float>(c.sgd.eta));
             });
@@ -183,9 +193,9 @@ void bench_epochs(const Mnist& data, std::size_t threads) {
             // (H·K each); softmax regression X·Wo and Xᵀ·Γo (D·K each).
             const double D = 784, H = static_cast<double>(c.hidden), K = 10, N = static_cast<double>(data.train.count);
             const double flops = 2 * N * (c.hidden ? 2 * D * H + 3 * H * K : 2 * D * K);
-            t.add({c.name, std::to_string(n), table::fmt("%.3f", s.best) + " / " + table::fmt("%.3f", s.median),
-                   table::fmt("%.3f", s.cpu), table::fmt("%.0f", N / s.best),
-                   table::fmt("%.1f", flops / s.best / 1e9)});
+            t.add({c.name, std::to_string(n), table::fixed(s.best, 3) + " / " + table::fixed(s.median, 3),
+                   table::fixed(s.cpu, 3), table::fixed(N / s.best, 0),
+                   table::fixed(flops / s.best / 1e9, 1)});
             if (threads == 1) break;
         }
     std::printf("%s\n", t.aligned().c_str());
@@ -197,14 +207,14 @@ int main() {
     const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
     bool real = false;
     const Mnist data = load_or_synthesise(real);
-    std::printf("chapter 4 benchmark: %zu hardware threads; data: %s\n\n", threads,
+    std::printf("chapter 4 benchmark on %s, %zu hardware threads; data: %s\n\n", processor().c_str(), threads,
                 real ? "datasets/mnist" : "random images (run `make mnist` for MNIST)");
     ThreadPool pool(threads);
     bench_machine(pool);
     bench_gemm(pool);
     bench_epochs(data, threads);
-    std::printf("Target (issue 6): an epoch of the report's set-up, on all threads, in at most half the time "
-                "of the same network\nin numpy + OpenBLAS (run them alternately on a quiet machine):\n"
+    std::printf("For comparison, the same network (report preset) in numpy + OpenBLAS on this machine; run the two\n"
+                "alternately, as other programs running at the same time slow either:\n"
                 "  python3 chapters/chapter4_mnist_softmax/numpy_baseline.py datasets/mnist 8\n"
                 "Peak memory of this benchmark:%s\n", peak_memory().c_str());
     return 0;

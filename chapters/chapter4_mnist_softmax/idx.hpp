@@ -6,9 +6,10 @@
 //   labels  magic 2049 (0x00000801: unsigned bytes, 1 dimension), count, then count labels.
 // The reader trusts nothing in a header: the file must hold exactly what its header promises,
 // and nothing is allocated before the header has been checked against the file's size, so the
-// pixels take exactly what the file holds, whatever a header says. Every problem is a DataError
-// naming the file, the byte offset where it shows, and what to do; a missing file also names
-// `make mnist`.
+// pixels take exactly what the file holds, whatever a header says. It reads regular files only,
+// of at most kMaxIdxBytes, so a FIFO cannot make it wait and a device cannot make it read
+// forever. Every problem is one error naming the file and, in a malformed file, the byte offset
+// where it shows; a missing file also names `make mnist`.
 //
 // Pixels stay bytes (47 MB for the training set instead of 188 MB as float); the trainer scales
 // them by 1/255, as 001 does, when it copies each batch (network.hpp, load_batch).
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "common/errors.hpp"
+#include "common/files.hpp"
 
 namespace ch4 {
 
@@ -134,17 +136,20 @@ inline Dataset parse_idx(std::string_view images, const std::string& images_sour
     return d;
 }
 
-namespace detail {
+// The largest IDX file the reader accepts: MNIST's largest, the training images, is
+// 60 000 × 28 × 28 + 16 = 47 040 016 bytes; 64 MiB leaves room for its variants of the same
+// layout (Fashion-MNIST, Kuzushiji-MNIST) and refuses anything far larger before it is read.
+inline constexpr std::uintmax_t kMaxIdxBytes = std::uintmax_t{64} << 20;
 
-// Read the file at `path`: its header (up to `header_size` bytes) goes to `check(header,
-// file_size)`, which returns the payload size it promises; only then is the payload read, into
-// `out`. So a header can never make us allocate more than the file holds.
-template <class Check>
-void read_idx_file(const std::filesystem::path& path, std::size_t header_size, Check check,
-                   std::vector<std::uint8_t>& out) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
+// The size of the IDX file at `path`, which must be a regular file of at most kMaxIdxBytes. A
+// missing file says how to get it (`make mnist`, or how to unpack a folder of .gz files); a
+// folder, FIFO, device or symlink loop in its place is named as such (files::regular_file_size).
+inline std::uintmax_t idx_file_size(const std::filesystem::path& path) {
+    try {
+        return files::regular_file_size(path, kMaxIdxBytes);
+    } catch (const FileNotFound&) {
         const std::string gz = path.string() + ".gz";
+        std::error_code ec;
         if (std::filesystem::is_regular_file(gz, ec))   // e.g. Debian's dataset-fashion-mnist
             throw DataError("MNIST file " + path.string() + " not found, only " + gz +
                             ": unpack the folder with `MNIST_MIRROR=" + path.parent_path().string() +
@@ -153,9 +158,19 @@ void read_idx_file(const std::filesystem::path& path, std::size_t header_size, C
                         " not found: run `make mnist` (or give --data DIR, a folder holding the "
                         "four IDX files)");
     }
-    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+}
+
+namespace detail {
+
+// Read the file at `path`: its header (up to `header_size` bytes) goes to `check(header,
+// file_size)`, which returns the payload size it promises; only then is the payload read, into
+// `out`. So a header can never make us allocate more than the file holds.
+template <class Check>
+void read_idx_file(const std::filesystem::path& path, std::size_t header_size, Check check,
+                   std::vector<std::uint8_t>& out) {
+    const std::uintmax_t size = idx_file_size(path);
     std::ifstream in(path, std::ios::binary);
-    if (ec || !in) throw IoError("cannot read " + path.string() + ": " + std::strerror(errno));
+    if (!in) throw IoError("cannot read " + path.string() + ": " + std::strerror(errno));
     std::string header(static_cast<std::size_t>(std::min<std::uintmax_t>(size, header_size)), '\0');
     in.read(header.data(), static_cast<std::streamsize>(header.size()));
     const auto got = static_cast<std::size_t>(in.gcount());
@@ -190,6 +205,12 @@ struct Mnist {
 
 // The four files of the original distribution in `dir`: 60 000 training and 10 000 test images.
 inline Mnist read_mnist(const std::filesystem::path& dir) {
+    std::error_code ec;
+    const std::filesystem::file_status st = std::filesystem::status(dir, ec);
+    if (st.type() != std::filesystem::file_type::not_found && st.type() != std::filesystem::file_type::directory &&
+        !ec)
+        throw IoError("--data " + dir.string() + ": it is " + files::kind_of(st.type()) +
+                      ", not a folder holding the four IDX files");
     Mnist m;
     m.train = read_idx(dir / "train-images-idx3-ubyte", dir / "train-labels-idx1-ubyte");
     m.test = read_idx(dir / "t10k-images-idx3-ubyte", dir / "t10k-labels-idx1-ubyte");

@@ -18,8 +18,8 @@
 //               into vector instructions. No fused multiply-add (the build forbids contraction),
 //               so the arithmetic is the same with every compiler.
 // Each element of C is summed in the same order (k ascending, in blocks of KC) however the
-// product is cut into tiles or shared between threads, so the result does not depend on the
-// thread count.
+// product is cut into tiles or into blocks of rows or columns, so a product shared between
+// threads (trainer.hpp) gives the same bits as on one thread.
 //
 // Deliberately left out: everything the chapter's equations do not use (inverses, norms, …).
 #pragma once
@@ -31,8 +31,6 @@
 #include <new>
 #include <type_traits>
 #include <vector>
-
-#include "chapters/chapter4_mnist_softmax/thread_pool.hpp"
 
 namespace ch4 {
 
@@ -280,32 +278,6 @@ void gemm(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> bet
         detail::gemm_blocked<NR_NARROW, T>(opA, opB, alpha, A, B, beta, C);
     else
         detail::gemm_blocked<NR, T>(opA, opB, alpha, A, B, beta, C);
-}
-
-// The fast product shared by the threads of `pool`: each computes a contiguous block of
-// columns of C (multiples of NR), or of rows (multiples of MR) when C has more row panels than
-// column panels. Every element is computed exactly as by gemm() on one thread.
-template <class T>
-void gemm(ThreadPool& pool, Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> beta,
-          View<std::type_identity_t<T>> C) {
-    check_shapes(opA, A, opB, B, C);
-    const std::size_t row_panels = (C.rows + MR - 1) / MR, col_panels = (C.cols + NR - 1) / NR;
-    const bool by_rows = row_panels > col_panels;
-    pool.run([&](std::size_t t) {
-        if (by_rows) {
-            auto [p0, p1] = share(row_panels, t, pool.size());
-            const std::size_t i0 = p0 * MR, i1 = std::min(C.rows, p1 * MR);
-            if (i0 >= i1) return;
-            const View<const T> Ai = opA == Op::N ? A.row_range(i0, i1) : A.columns(i0, i1);
-            gemm(opA, opB, alpha, Ai, B, beta, C.row_range(i0, i1));
-        } else {
-            auto [q0, q1] = share(col_panels, t, pool.size());
-            const std::size_t j0 = q0 * NR, j1 = std::min(C.cols, q1 * NR);
-            if (j0 >= j1) return;
-            const View<const T> Bj = opB == Op::N ? B.columns(j0, j1) : B.row_range(j0, j1);
-            gemm(opA, opB, alpha, A, Bj, beta, C.columns(j0, j1));
-        }
-    });
 }
 
 }  // namespace ch4

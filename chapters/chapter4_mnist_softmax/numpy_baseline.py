@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The yardstick of chapter 4's speed target: 001's MLP (784-128-10, ReLU, softmax, batch 50,
+"""The comparison for chapter 4's speed: 001's MLP (784-128-10, ReLU, softmax, batch 50,
 plain SGD, float32) written straightforwardly with numpy, whose matrix products run on OpenBLAS
 (Debian: apt-get install python3-numpy libopenblas0-pthread).
 

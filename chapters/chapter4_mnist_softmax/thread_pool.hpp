@@ -5,10 +5,9 @@
 //   ThreadPool::run(job)   runs job(t) on every thread t = 0…n−1 (t = 0 is the caller) and
 //                          returns when all are done — one call per epoch, not per batch;
 //   ThreadPool::barrier()  inside a job: wait until all n threads have arrived — the trainer
-//                          meets twice per batch (network.hpp, Trainer).
+//                          meets twice per batch (trainer.hpp, Trainer).
 // The barrier polls for up to 200 µs before it sleeps (C++20 std::atomic::wait, a futex on
-// Linux): a woken sleeper costs tens of microseconds, a polling thread well under one. (Polling
-// for only ~20 µs made the waits at the barriers two to three times as long: ~8 % of an epoch.)
+// Linux): a woken sleeper costs tens of microseconds, a polling thread well under one.
 //
 // Jobs must not throw (the chapter's jobs are arithmetic on buffers sized in advance).
 #pragma once

@@ -1,7 +1,10 @@
 # Run chapter4 (PROGRAM) on a subset of MNIST in a fresh WORKDIR and check what it writes:
-# metrics.csv with exactly the columns of issue 6 and one row per model and epoch, accuracies
-# well above chance, the figures, summary.md, and the headline table on standard output; then
-# `--preset report` with an override. Prints "skipped: no MNIST" (a CTest skip) without the data.
+# metrics.csv with exactly the columns the README describes and one row per model and epoch,
+# accuracies well above chance, the figures, summary.md, and the headline table on standard
+# output; then `--preset report` with an override; then `--reference`, which must give the fast
+# path's numbers (the same bits for softmax regression, where λ = 0; for the MLP, with λ > 0,
+# the same accuracies). Prints "skipped: no MNIST" (a CTest skip) without the data.
+cmake_minimum_required(VERSION 3.16)   # (its policies: lists keep empty elements)
 if(NOT EXISTS "${MNIST}/train-images-idx3-ubyte")
   message("skipped: no MNIST in ${MNIST} (run `make mnist`)")
   return()
@@ -55,8 +58,8 @@ list(GET summary 0 title)
 if(NOT title STREQUAL "# Chapter 4 — MNIST: softmax regression and a one-hidden-layer MLP (001)")
   message(FATAL_ERROR "summary.md begins with '${title}'")
 endif()
-if(NOT stdout MATCHES "model +epochs +train acc +test acc" OR NOT stdout MATCHES "\nmlp +2 " OR
-   NOT stdout MATCHES "\nlogistic +2 ")
+if(NOT stdout MATCHES "model +epochs +outcome +train acc +test acc +test loss +s/epoch" OR
+   NOT stdout MATCHES "\nmlp +2 +learned " OR NOT stdout MATCHES "\nlogistic +2 +learned ")
   message(FATAL_ERROR "unexpected headline table:\n${stdout}")
 endif()
 
@@ -70,4 +73,44 @@ if(NOT n EQUAL 2 OR NOT summary MATCHES "Preset `report`" OR
    NOT summary MATCHES "- logistic: η = 0.001, momentum ω = 0, decay κ = 0, λ = 0, batch 50, epochs 1\n")
   message(FATAL_ERROR "--preset report --epochs 1: ${n} lines in metrics.csv; summary:\n${summary}")
 endif()
+file(READ "${WORKDIR}/default/summary.md" summary)
+if(NOT summary MATCHES "\nWritten by `[^\n]*chapter4 --train-size 3000 --test-size 1000 --epochs 2 ")
+  message(FATAL_ERROR "summary.md does not end with the command line:\n${summary}")
+endif()
+
+# The reference step: the same numbers as the fast path (metrics.csv without its time column).
+function(metrics_without_time folder out_var)
+  file(STRINGS "${WORKDIR}/${folder}/metrics.csv" rows)
+  set(kept "")
+  foreach(row ${rows})
+    string(REGEX REPLACE ",[^,]*$" "" row "${row}")
+    list(APPEND kept "${row}")
+  endforeach()
+  set(${out_var} "${kept}" PARENT_SCOPE)
+endfunction()
+foreach(path fast reference)
+  set(extra "")
+  if(path STREQUAL "reference")
+    set(extra --reference)
+  endif()
+  run_program(${extra} --epochs 2 --train-size 2000 --test-size 500 --data "${MNIST}" --out ${path})
+  metrics_without_time(${path} rows_${path})
+endforeach()
+list(LENGTH rows_fast n_fast)
+list(LENGTH rows_reference n_reference)
+if(NOT n_fast EQUAL 5 OR NOT n_reference EQUAL 5)
+  message(FATAL_ERROR "metrics.csv: ${n_fast} and ${n_reference} lines, expected 5")
+endif()
+foreach(i RANGE 1 4)
+  list(GET rows_fast ${i} fast_row)
+  list(GET rows_reference ${i} reference_row)
+  if(fast_row MATCHES "^logistic" AND NOT fast_row STREQUAL reference_row)
+    message(FATAL_ERROR "softmax regression: the reference step gives '${reference_row}', the fast path '${fast_row}'")
+  endif()
+  string(REGEX REPLACE "^([^,]*,[^,]*),[^,]*,([^,]*),[^,]*,([^,]*)$" "\\1 \\2 \\3" fast_acc "${fast_row}")
+  string(REGEX REPLACE "^([^,]*,[^,]*),[^,]*,([^,]*),[^,]*,([^,]*)$" "\\1 \\2 \\3" reference_acc "${reference_row}")
+  if(NOT fast_acc STREQUAL reference_acc)
+    message(FATAL_ERROR "accuracies differ: reference '${reference_row}', fast '${fast_row}'")
+  endif()
+endforeach()
 message(STATUS "chapter4 wrote what it should")

@@ -1,4 +1,5 @@
-// Tests of chapter 4's GEMM (matrix.hpp): the blocked, threaded product equals the definition.
+// Tests of chapter 4's GEMM (matrix.hpp, and its threaded form in trainer.hpp): the blocked,
+// threaded product equals the definition.
 //
 // The reference is the product of the same float inputs computed in double (gemm_naive<double>),
 // exact to ~1e-16. A float product summed in any order satisfies Higham's bound
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "chapters/chapter4_mnist_softmax/matrix.hpp"
+#include "chapters/chapter4_mnist_softmax/trainer.hpp"
 #include "common/random.hpp"
 #include "testing.hpp"
 

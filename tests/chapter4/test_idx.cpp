@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>   // mkfifo
+
 #include "chapters/chapter4_mnist_softmax/idx.hpp"
 #include "common/files.hpp"
 #include "common/random.hpp"
@@ -41,6 +43,21 @@ std::string label_file(const std::vector<std::uint8_t>& labels, std::uint32_t ma
 }
 
 const std::vector<std::uint8_t> kLabels = {3, 0, 9};   // three images
+
+// `count` images of 28×28 that a classifier can learn: image n shows digit k = n mod 10 as two
+// bright rows 2k and 2k + 1 over a faint background pattern. Returns the image and label files.
+std::pair<std::string, std::string> striped_digits(std::uint32_t count) {
+    std::string images;
+    for (std::uint32_t v : {kIdxImagesMagic, count, 28u, 28u}) put_be32(images, v);
+    std::vector<std::uint8_t> labels;
+    for (std::uint32_t n = 0; n < count; ++n) {
+        const std::uint32_t k = n % 10;
+        labels.push_back(static_cast<std::uint8_t>(k));
+        for (std::uint32_t p = 0; p < 784; ++p)
+            images += static_cast<char>(p / 28 / 2 == k ? 255 : (7 * n + p) % 64);
+    }
+    return {images, label_file(labels)};
+}
 
 Dataset parse(const std::string& images, const std::string& labels) {
     return parse_idx(images, "imgs", labels, "lbls");
@@ -158,6 +175,33 @@ TEST_CASE(missing_files_say_make_mnist) {
                      ": unpack the folder with `MNIST_MIRROR=" + dir.string() + " MNIST_DIR=NEW_FOLDER make mnist`");
 }
 
+// What is in place of a file is named, at once, and nothing is read from it: a FIFO (reading
+// would wait for a writer forever), a device (/dev/zero never ends), a folder, a loop of
+// symbolic links, and a file larger than any IDX file the reader accepts (refused by its size).
+TEST_CASE(special_files_are_named_and_not_read) {
+    const auto dir = testing::scratch_dir("ch4_idx_special");
+    const std::string labels = label_file(kLabels);
+    files::write_atomic(dir / "labels", labels);
+    const auto fifo = dir / "fifo", folder = dir / "folder", zero = dir / "zero", loop = dir / "loop",
+               huge = dir / "huge";
+    CHECK_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    std::filesystem::create_directory(folder);
+    std::filesystem::create_symlink("/dev/zero", zero);
+    std::filesystem::create_symlink(loop, loop);
+    files::write_atomic(huge, image_file(3, 2, 4));
+    std::filesystem::resize_file(huge, kMaxIdxBytes + 1);   // sparse: no disk space is used
+    CHECK_THROWS(read_idx(fifo, dir / "labels"), IoError, "fifo: it is a FIFO (named pipe), not a regular file");
+    CHECK_THROWS(read_idx(zero, dir / "labels"), IoError, "zero: it is a character device, not a regular file");
+    CHECK_THROWS(read_idx(folder, dir / "labels"), IoError, "folder: it is a folder, not a regular file");
+    CHECK_THROWS(read_idx(loop, dir / "labels"), IoError, "loop: a loop of symbolic links");
+    CHECK_THROWS(read_idx(huge, dir / "labels"), IoError,
+                 "huge: it is 67108865 bytes, more than the 67108864 bytes such a file can need");
+    // The same for the label file, and for --data itself.
+    files::write_atomic(dir / "images", image_file(3, 2, 4));
+    CHECK_THROWS(read_idx(dir / "images", fifo), IoError, "it is a FIFO");
+    CHECK_THROWS(read_mnist(dir / "labels"), IoError, "labels: it is a file, not a folder holding the four IDX files");
+}
+
 TEST_CASE(train_and_test_shapes_must_agree) {
     const auto dir = testing::scratch_dir("ch4_idx_shapes");
     files::write_atomic(dir / "train-images-idx3-ubyte", image_file(3, 2, 4));
@@ -223,13 +267,21 @@ TEST_CASE(corrupt_folders_are_rejected) {
         {"wrong_magic", image_file(3, 28, 28, 2049), label_file(kLabels), "magic number 2049, expected 2051"},
         {"count_mismatch", image_file(3, 28, 28), label_file({1, 2}), "2 labels, but the image file holds 3"},
     };
-    // … and one valid folder of three images (for the divergence test).
+    // … one valid folder of three images (for the divergence test) …
     std::filesystem::create_directories(root / "valid");
     for (const char* set : {"train", "t10k"}) {
         files::write_atomic(root / "valid" / (std::string(set) + "-images-idx3-ubyte"), image_file(3, 28, 28));
         files::write_atomic(root / "valid" / (std::string(set) + "-labels-idx1-ubyte"), label_file(kLabels));
     }
     CHECK_EQ(read_mnist(root / "valid").train.count, 3u);
+    // … and one that a model can learn (for the tests of learning and of not learning).
+    std::filesystem::create_directories(root / "learnable");
+    for (auto [set, count] : {std::pair{"train", 200u}, std::pair{"t10k", 100u}}) {
+        const auto [images, labels] = striped_digits(count);
+        files::write_atomic(root / "learnable" / (std::string(set) + "-images-idx3-ubyte"), images);
+        files::write_atomic(root / "learnable" / (std::string(set) + "-labels-idx1-ubyte"), labels);
+    }
+    CHECK_EQ(read_mnist(root / "learnable").test.count, 100u);
     for (const Case& c : cases) {
         const auto dir = root / c.name;
         std::filesystem::create_directories(dir);

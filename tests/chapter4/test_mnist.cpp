@@ -11,6 +11,7 @@
 
 #include "chapters/chapter4_mnist_softmax/idx.hpp"
 #include "chapters/chapter4_mnist_softmax/network.hpp"
+#include "chapters/chapter4_mnist_softmax/trainer.hpp"
 #include "common/files.hpp"
 #include "common/random.hpp"
 #include "testing.hpp"
@@ -41,7 +42,7 @@ double subset_accuracy(const Mnist& m, std::size_t hidden) {
     Rng rng(5);
     Network<float> net = make_network<float>(784, hidden, kClasses, rng);
     ThreadPool pool(2);
-    const SgdOptions o{0.05, 0.9, 0.0, 0.0, 50};
+    const SgdOptions o{0.05, 0.9, 0.0, 0.0, 50};   // η, ω, κ, λ, B
     Trainer trainer(net, pool, o);
     std::vector<std::size_t> order = rng.permutation(train.count);
     for (int e = 0; e < 3; ++e) {
@@ -57,7 +58,7 @@ double subset_accuracy(const Mnist& m, std::size_t hidden) {
 }  // namespace
 
 // The files of `make mnist`: 60 000 + 10 000 images of 28×28 with the original class counts
-// (see ../shared/datasets/mnist/README.md).
+// (the counts of LeCun, Cortes and Burges' distribution).
 TEST_CASE(reads_the_real_mnist_files) {
     const Mnist m = mnist_or_skip();
     CHECK_EQ(m.train.count, 60000u);

@@ -1,0 +1,133 @@
+// options.hpp — chapter 4's command line: the flags, their help, and the hyper-parameters of a
+// model under a preset and the flags given.
+//
+// A hyper-parameter flag (--lr, --momentum, --decay, --lambda, --batch, --epochs) has no default
+// of its own: when it is not given, the preset's value for the model is used. So the help prints
+// no default beside these flags but the preset table (presets.hpp) above them, and each such
+// flag is registered as text and read as a number here, with the same checks and messages as
+// every other numeric flag.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "chapters/chapter4_mnist_softmax/presets.hpp"
+#include "common/cli.hpp"
+#include "common/errors.hpp"
+#include "common/files.hpp"
+
+namespace ch4 {
+
+struct Options {
+    std::string preset = "default", model = "both";
+    int hidden = 128;
+    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int train_size = 0, test_size = 0;
+    std::uint64_t seed = 2020;
+    bool reference = false;   // train with network.hpp's ReferenceSgd instead of the Trainer
+    std::string data = (files::datasets_dir() / "mnist").string();
+    std::string out = files::default_results_dir("chapter4").string();
+    // The hyper-parameter flags as typed ("" when not given), in the order of kColumns, and
+    // their values once read_hyper_parameter_flags has checked them.
+    std::array<std::string, kColumns.size()> hyper_text;
+    std::array<std::optional<double>, kColumns.size()> hyper_given;
+};
+
+// What each hyper-parameter flag means, and its range, in the order of kColumns.
+struct HyperParameterFlag {
+    const char* meaning;
+    cli::Bounds bounds;
+};
+
+inline const std::array<HyperParameterFlag, kColumns.size()>& hyper_parameter_flags() {
+    static const std::array<HyperParameterFlag, kColumns.size()> flags{{
+        {"learning rate η of the first epoch", cli::positive()},
+        {"momentum ω in v <- ω v + η ∇C, θ <- θ - v (0: plain SGD)", cli::Bounds{0, 1, false, true}},
+        {"learning-rate decay κ: η_e = η / (1 + κ e) in epoch e = 0, 1, ...", cli::non_negative()},
+        {"L2 penalty λ ‖W‖² on the weights (not the biases)", cli::non_negative()},
+        {"mini-batch size B", cli::between(1, 60000)},
+        {"passes over the training set", cli::between(1, 100000)},
+    }};
+    return flags;
+}
+
+inline const char* kAbout =
+    "MNIST with softmax regression ('logistic') and a 784-H-10 ReLU MLP ('mlp'), mini-batch SGD "
+    "on all cores (001, Methods and Results).\n\n"
+    "Hyper-parameters of each preset and model; a flag given on the command line replaces its "
+    "column:\n\n";
+
+// Every flag of chapter 4, bound to `o` (which must outlive the result).
+inline cli::Flags make_flags(Options& o) {
+    std::string about = kAbout + preset_table().aligned();
+    about.pop_back();   // the usage adds the blank line after it
+    cli::Flags flags("chapter4", about);
+    flags.add("preset", o.preset,
+              "hyper-parameters: 'default' (accurate and quick, per model) or 'report' (001's set-up); "
+              "see the table above", {"default", "report"});
+    flags.add("model", o.model, "which model(s) to train", {"mlp", "logistic", "both"});
+    flags.add("hidden", o.hidden, "hidden ReLU units of the MLP", cli::between(1, 4096));
+    for (std::size_t k = 0; k < kColumns.size(); ++k) {
+        const HyperParameterFlag& f = hyper_parameter_flags()[k];
+        flags.add(kColumns[k].flag, o.hyper_text[k],
+                  std::string(f.meaning) + " (" + f.bounds.describe() + "; default: the preset's, above)");
+    }
+    flags.add("reference", o.reference,
+              "train with the reference SGD step (network.hpp: one thread, every gradient stored; "
+              "slower; the same bits where lambda = 0, the same within float rounding otherwise)");
+    flags.add("threads", o.threads, "threads (the default is the number of cores)", cli::between(1, 256));
+    flags.add("train-size", o.train_size, "use only the first N training images (0: all)", cli::non_negative());
+    flags.add("test-size", o.test_size, "use only the first N test images (0: all)", cli::non_negative());
+    flags.add("seed", o.seed, "seed of the initial weights and of the epochs' orders");
+    flags.add("data", o.data, "folder with the four MNIST IDX files (fetch them with `make mnist`)");
+    flags.add("out", o.out, "output folder");
+    return flags;
+}
+
+// Read every hyper-parameter flag that was given as a number within its range; a UsageError
+// worded as for any numeric flag ("--lr: 0 is out of range (must be > 0)") otherwise.
+inline void read_hyper_parameter_flags(Options& o, const cli::Flags& flags) {
+    for (std::size_t k = 0; k < kColumns.size(); ++k) {
+        const std::string name = kColumns[k].flag;
+        if (!flags.given(name)) continue;
+        const cli::Bounds& bounds = hyper_parameter_flags()[k].bounds;
+        double value = 0;
+        std::string error, shown;
+        if (kColumns[k].whole) {
+            int whole = 0;
+            error = cli::parse_value(o.hyper_text[k], whole);
+            value = whole;
+            shown = std::to_string(whole);
+        } else {
+            error = cli::parse_value(o.hyper_text[k], value);
+            shown = cli::number_text(value);
+        }
+        if (error.empty() && !bounds.contains(value))
+            error = shown + " is out of range (" + bounds.describe() + ")";
+        if (!error.empty()) throw UsageError("--" + name + ": " + error);
+        o.hyper_given[k] = value;
+    }
+}
+
+// Were any of the hyper-parameters given on the command line?
+inline bool any_hyper_parameter_given(const Options& o) {
+    return std::any_of(o.hyper_given.begin(), o.hyper_given.end(), [](const auto& v) { return v.has_value(); });
+}
+
+// The hyper-parameters of `model` ("mlp" or "logistic"): the preset's, each replaced by its flag
+// where that was given.
+inline HyperParameters hyper_parameters(const Options& o, const std::string& model) {
+    HyperParameters h = preset_values(o.preset, model);
+    for (std::size_t k = 0; k < kColumns.size(); ++k) {
+        if (!o.hyper_given[k]) continue;
+        if (kColumns[k].real) h.*kColumns[k].real = *o.hyper_given[k];
+        else h.*kColumns[k].whole = static_cast<int>(*o.hyper_given[k]);
+    }
+    return h;
+}
+
+}  // namespace ch4
