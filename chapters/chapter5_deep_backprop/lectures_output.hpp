@@ -34,6 +34,20 @@
 #include "common/summary.hpp"
 #include "common/table.hpp"
 
+// The figure of a document that each of this chapter's figures reproduces ("" for the
+// experiments no document draws): the results page lists them side by side.
+inline std::string document_figure(const std::string& file) {
+    static const std::pair<const char*, const char*> kFigures[] = {
+        {"moons_data.svg", "004 Fig. 1"},         {"moons_decision.svg", "004 Fig. 2"},
+        {"moons_training.svg", "004 Figs. 2–3 (animations)"}, {"moons_loss.svg", "004 Appendix (loss plot)"},
+        {"activations.svg", "001 Fig. 2"},        {"franke_ffnn.svg", "001 Fig. 5"},
+        {"franke_grid.svg", "001 Fig. 6"},        {"franke_activation_init.svg", "001 Fig. 7"},
+    };
+    for (const auto& [ours, theirs] : kFigures)
+        if (file == ours) return theirs;
+    return "";
+}
+
 // What an experiment writes into, and what it reads from the run.
 struct Report {
     std::filesystem::path dir;                             // the output folder (staging)
@@ -47,7 +61,7 @@ struct Report {
 
     void figure(const std::string& file, const std::string& svg, const std::string& caption) {
         plot::save(dir / file, svg);
-        md.figures.push_back({file, caption});
+        md.figures.push_back({file, caption, document_figure(file)});
     }
     void headline(const std::string& quantity, const std::string& ours, const std::string& document) {
         md.headline.add({quantity, ours, document});

@@ -165,7 +165,7 @@ struct Context {
     }
     void figure(const std::string& file, const std::string& svg, const std::string& caption) {
         plot::save(dir / file, svg);
-        md.figures.push_back({file, caption});
+        md.figures.push_back({file, caption, document_figure(file)});
     }
     void headline(const std::string& quantity, const std::string& ours, const std::string& document) {
         md.headline.add({quantity, ours, document});
