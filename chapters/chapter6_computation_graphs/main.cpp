@@ -431,7 +431,7 @@ int dump_gradient(const Options& o) {
 // 000 §1's six samples (datasets/single_layer.csv), as columns: Y 3×6, Z 2×6.
 void load_000_s1(Matrix& Y, Matrix& Z) {
     const fs::path path = files::datasets_dir() / "single_layer.csv";
-    const csv::Table t = csv::read_numeric(path);
+    const csv::Table t = csv::read_numeric(path, std::uintmax_t{1} << 20);   // 000 §1's six samples take 200 bytes
     const char* names[] = {"y1", "y2", "y3", "z1", "z2"};
     std::size_t col[5];
     for (int k = 0; k < 5; ++k) {

@@ -173,3 +173,34 @@ TEST_CASE(distance_to_the_optimum_is_relative) {
     CHECK_EQ(distance_to_optimum(star, star), 0.0);
     CHECK_NEAR(distance_to_optimum({3.0, -4.5}, star), 0.1, 1e-15);
 }
+
+// A step far too large for the problem is stopped and reported as diverged, with its epoch, for
+// every rule that can diverge there. Adagrad cannot: its step is η·g/√(Σ g²), and the one huge
+// gradient of its first overshoot stays in the sum, so every later step is divided by it and
+// the run comes back (at η = 1e8 it ends near β*). Only a step that overflows at once stops it.
+SgdResult run_at(Method m, double eta) {
+    SgdOptions o;
+    o.method = m;
+    o.eta = eta;
+    o.batch_size = 10;
+    o.epochs = 50;
+    o.params.omega = 0.9;
+    Rng rng(7);
+    const Toy t = toy();
+    return sgd(t.X, t.z, o, rng);
+}
+
+TEST_CASE(every_rule_reports_divergence_with_its_epoch) {
+    for (Method m : {Method::sgd, Method::momentum, Method::rmsprop, Method::adam}) {
+        const SgdResult r = run_at(m, 1e8);
+        CHECK(r.diverged);
+        CHECK(r.diverged_epoch >= 1 && r.diverged_epoch <= 50);
+        if (!r.diverged) std::fprintf(stderr, "  %s did not diverge\n", method_name(m));
+    }
+    const SgdResult calm = run_at(Method::adagrad, 1e8);
+    CHECK(!calm.diverged);
+    CHECK_LT(calm.loss.back(), calm.loss.front());
+    const SgdResult overflow = run_at(Method::adagrad, 1e300);
+    CHECK(overflow.diverged);
+    CHECK_EQ(overflow.diverged_epoch, 1u);
+}
