@@ -24,12 +24,13 @@ namespace ch4 {
 
 // ---------------------------------------------------------------------------------------------
 // The product shared by the threads of `pool`: each computes a contiguous block of columns of C
-// (multiples of NR), or of rows (multiples of MR) when C has more row panels than column panels.
+// (whole tiles of tile_for(C.cols)), or of rows when C has more rows of tiles than columns.
 // Every element is computed exactly as by gemm() on one thread.
 template <class T>
 void gemm(ThreadPool& pool, Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> beta,
           View<std::type_identity_t<T>> C) {
     check_shapes(opA, A, opB, B, C);
+    const std::size_t MR = tile_for(C.cols).rows, NR = tile_for(C.cols).cols;
     const std::size_t row_panels = (C.rows + MR - 1) / MR, col_panels = (C.cols + NR - 1) / NR;
     const bool by_rows = row_panels > col_panels;
     pool.run([&](std::size_t t) {
