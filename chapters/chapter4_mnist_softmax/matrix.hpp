@@ -161,10 +161,12 @@ void gemm_naive(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<
 //   128 bits (SSE: 16 registers of 4 floats)       5×8:  10 accumulators, 14 registers.
 // The 6×16 tile of the classic AVX2 kernels counts on fused multiply-add (12 accumulators, 2
 // vectors of op(B), 1 broadcast: 15 registers); here it needs all 16, and then leaves the
-// compiler no register to spare: GCC's kernel runs 10 % slower than with 5×16, Clang keeps one
-// accumulator in memory and runs at half speed. A product with at most 16 columns (the output
-// layer's 10 classes) uses a 5×16 tile with every vector width, so as not to compute 64 columns
-// for 10. MR = 5 divides the batch of 50 of 001's experiments. A KC×NR panel of packed op(B)
+// compiler no register to spare. Built for AVX2 (-march=x86-64-v3) and timed on the processor
+// of the README's Speed section (processor time of one thread, median of five rounds, X·Wh of
+// 001's MLP), 6×16 ran at 71 GFLOP/s against 5×16's 87 with GCC 12, and at 40 against 77 with
+// Clang 14; 4×16, 7×16 and 3×32 were slower than 5×16 too (3×32 with Clang: 51). A product
+// with at most 16 columns (the output layer's 10 classes) uses a 5×16 tile where the wide tile
+// is wider, so as not to compute 64 columns for 10. MR = 5 divides the batch of 50 of 001's experiments. A KC×NR panel of packed op(B)
 // stays in the level-1 or level-2 cache while the kernel sweeps the rows of op(A); NC bounds
 // the packing buffer (KC·NC floats = 1 MB per thread).
 // The sums depend on none of MR, NR or NC, only on KC: every machine and every tile computes
@@ -179,13 +181,15 @@ inline constexpr std::size_t kVectorBits = 256;
 #else
 inline constexpr std::size_t kVectorBits = 128;
 #endif
-inline constexpr Tile kTile512{5, 64}, kTile256{5, 16}, kTile128{5, 8}, kNarrowTile{5, 16};
+inline constexpr Tile kTile512{5, 64}, kTile256{5, 16}, kTile128{5, 8};
 inline constexpr Tile kWideTile = kVectorBits == 512 ? kTile512 : kVectorBits == 256 ? kTile256 : kTile128;
+// The tile of products with at most 16 columns: 5×16 if the wide tile is wider, else the wide one.
+inline constexpr Tile kNarrowTile = kWideTile.cols > 16 ? Tile{5, 16} : kWideTile;
 inline constexpr std::size_t KC = 256, NC = 1024;
 
 // The tile gemm uses for a product with N columns.
 constexpr Tile tile_for(std::size_t N) {
-    return N <= kNarrowTile.cols && kNarrowTile.cols < kWideTile.cols ? kNarrowTile : kWideTile;
+    return N <= kNarrowTile.cols ? kNarrowTile : kWideTile;
 }
 
 namespace detail {
@@ -330,7 +334,7 @@ void gemm(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> bet
             for (std::size_t j = 0; j < N; ++j) C(i, j) = beta == T(0) ? T(0) : beta * C(i, j);
         return;
     }
-    if (tile_for(N).cols == kNarrowTile.cols)
+    if (N <= kNarrowTile.cols)
         detail::gemm_blocked<kNarrowTile.rows, kNarrowTile.cols, T>(opA, opB, alpha, A, B, beta, C);
     else
         detail::gemm_blocked<kWideTile.rows, kWideTile.cols, T>(opA, opB, alpha, A, B, beta, C);
