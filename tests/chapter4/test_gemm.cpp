@@ -199,7 +199,7 @@ void check_case(std::size_t M, std::size_t N, std::size_t K, Op opA, Op opB, flo
     for (std::size_t threads : {1, 2, 3}) {
         ThreadPool pool(threads);
         Padded par = fresh_C();
-        gemm<float>(pool, opA, opB, alpha, A.v, B.v, beta, par.v);
+        gemm<float>(pool, opA, opB, alpha, A.v, B.v, beta, par.v, 0);   // shared, however small
         std::size_t differ = 0;
         for (std::size_t i = 0; i < M; ++i)
             differ += std::memcmp(par.v.row(i), fast.v.row(i), N * sizeof(float)) != 0;
