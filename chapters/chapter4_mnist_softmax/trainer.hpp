@@ -109,20 +109,27 @@ void sgd_update_dense(View<T> W, View<std::type_identity_t<T>> v, In<T> X, In<T>
 // latest segment took less time per step. Now and then the other team runs a segment, to see
 // whether the machine has changed: after `explore_every` segments, a number that doubles (up
 // to kMaxExploreEvery) each time the other team is found slower again, so that on a steady
-// machine almost every segment runs on the faster team. Either team computes the same bits.
+// machine almost every segment runs on the faster team. A segment that tries the other team (or
+// a team not timed yet) is kTrySegment batches long only, so that a try on a busy machine costs
+// little. Either team computes the same bits.
 class TeamChoice {
 public:
-    static constexpr std::size_t kSegment = 50, kFirstExploreEvery = 4, kMaxExploreEvery = 64;
+    static constexpr std::size_t kSegment = 50, kTrySegment = 10, kFirstExploreEvery = 4, kMaxExploreEvery = 64;
 
     // The team of the next segment: 0 (one thread) or 1 (the whole pool).
     std::size_t next() {
         exploring_ = false;
+        trying_ = true;
         if (seconds_per_step_[1] == 0) return current_ = 1;   // not timed yet: the pool first
         if (seconds_per_step_[0] == 0) return current_ = 0;
+        trying_ = false;
         const std::size_t faster = seconds_per_step_[0] <= seconds_per_step_[1] ? 0 : 1;
         if (++since_exploring_ >= explore_every_) exploring_ = true, since_exploring_ = 0;
+        trying_ = exploring_;
         return current_ = exploring_ ? 1 - faster : faster;
     }
+    // How many batches the next segment (the one next() chose) has.
+    std::size_t segment() const { return trying_ ? kTrySegment : kSegment; }
     // The segment just run took `seconds` for `steps` steps.
     void record(double seconds, std::size_t steps) {
         const double per_step = std::max(seconds, 1e-9) / static_cast<double>(steps);
@@ -135,7 +142,7 @@ public:
 private:
     double seconds_per_step_[2] = {0, 0};   // latest segment of each team (0: none yet)
     std::size_t current_ = 1, since_exploring_ = 0, explore_every_ = kFirstExploreEvery;
-    bool exploring_ = false;
+    bool exploring_ = false, trying_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -195,11 +202,11 @@ public:
         const std::size_t N = order.size();
         shuffle(data, order);
         shared_steps_ = steps_ = 0;
-        for (std::size_t start = 0; start < N; start += TeamChoice::kSegment * B_) {
+        for (std::size_t start = 0, end = 0; start < N; start = end) {
             const std::size_t which = teams_.size() == 1 ? 0 : choice_.next();
             Team& team = teams_[which];
             hold(which);
-            const std::size_t end = std::min(N, start + TeamChoice::kSegment * B_);
+            end = std::min(N, start + (teams_.size() == 1 ? TeamChoice::kSegment : choice_.segment()) * B_);
             const std::size_t steps = (end - start + B_ - 1) / B_;
             const auto t0 = std::chrono::steady_clock::now();
             pool_.run([&](std::size_t t) {
