@@ -1,21 +1,32 @@
 // bench.cpp — `make bench` for chapter 4: how fast is an epoch, and how fast is the GEMM?
 //
-// 0. A machine check: how many cores' worth of arithmetic do all threads get right now?
-// 1. The GEMM alone, on the shapes of 001's MLP with a batch of 50: the naive loops, the
-//    blocked kernel on one thread, and the blocked kernel shared by all threads.
-// 2. Whole training epochs (60 000 images; the training pass only, as epoch_seconds in
+// 0. The build: vector width and register tiles (matrix.hpp, Tile).
+// 1. The kernel's own rates, every thread on private data (no sharing, no synchronisation): on
+//    one product of the MLP's shape (a machine check: how many cores' worth of arithmetic do all
+//    threads get right now?) and on a large square (1000×1000·1000×1000), the kernel's practical
+//    ceiling on this machine.
+// 2. The GEMM alone, on the shapes of 001's MLP with a batch of 50: the naive loops, the
+//    blocked kernel on one thread, and the blocked kernel shared by all threads, beside the
+//    large square's rate.
+// 3. Whole training epochs (60 000 images; the training pass only, as epoch_seconds in
 //    metrics.csv) for 001's set-up (`--preset report`: 784-128-10, batch 50, plain SGD) and for
-//    the default preset, MLP and softmax regression, on all threads and on one.
+//    the default preset, MLP and softmax regression, on all threads and on one; the report's
+//    epoch against the practical limit, 24.5 GFLOP at the large square's rate on all threads.
+// 4. The report's epoch against numpy + OpenBLAS (numpy_baseline.py), when a python3 with numpy
+//    is found: run alternately, several rounds, the ratio of the medians of each round.
 // Every figure is the best and the median of several repetitions, since other programs running
 // at the same time make single timings noisy; the processor time of an epoch (all threads) is
 // printed beside its wall time, as a measure of the work that depends less on what else runs.
-// GEMM GFLOP/s counts the multiply-adds of the products of an epoch (2 flops each) divided by
-// the epoch's wall time: the rate the whole step achieves, not only the kernel. Uses datasets/mnist when present, else random images of the same shape (the timing
-// does not depend on the pixels).
+// GEMM GFLOP/s of an epoch counts the multiply-adds of its products (2 flops each) divided by
+// the epoch's wall time: the rate the whole step achieves, not only the kernel. Uses
+// datasets/mnist when present, else random images of the same shape (the timing does not depend
+// on the pixels).
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -94,38 +105,49 @@ Mnist load_or_synthesise(bool& real) {
     }
 }
 
-// How much arithmetic the machine gives us right now: every thread multiplies its own private
-// matrices (50×784 · 784×64, no sharing, no synchronisation); the total rate of all threads is
-// compared with one thread's. On an idle machine with independent cores the ratio is close to
-// the number of threads; when other programs run, or virtual cores share a physical core, it is
-// lower, and so is every multi-threaded figure below.
-void bench_machine(ThreadPool& pool) {
+// The kernel's rate, GFLOP/s from the best of 7 timings, on one thread and on all threads
+// together, each thread multiplying its own private M×K and K×N matrices `calls` times.
+struct KernelRate {
+    double one, all;
+};
+KernelRate kernel_rate(ThreadPool& pool, std::size_t M, std::size_t K, std::size_t N, int calls) {
     struct PrivateProduct {
-        Matrix<float> X, W, Z;
+        Matrix<float> A, B, C;
     };
     std::vector<PrivateProduct> data;
     Rng rng(4);
     for (std::size_t t = 0; t < pool.size(); ++t) {
-        PrivateProduct p{Matrix<float>(50, 784), Matrix<float>(784, 64), Matrix<float>(50, 64)};
-        for (std::size_t k = 0; k < p.X.size(); ++k) p.X[k] = static_cast<float>(rng.uniform(-1, 1));
-        for (std::size_t k = 0; k < p.W.size(); ++k) p.W[k] = static_cast<float>(rng.uniform(-1, 1));
+        PrivateProduct p{Matrix<float>(M, K), Matrix<float>(K, N), Matrix<float>(M, N)};
+        for (std::size_t k = 0; k < p.A.size(); ++k) p.A[k] = static_cast<float>(rng.uniform(-1, 1));
+        for (std::size_t k = 0; k < p.B.size(); ++k) p.B[k] = static_cast<float>(rng.uniform(-1, 1));
         data.push_back(std::move(p));
     }
-    constexpr int kCalls = 400;
-    const double flops = 2.0 * 50 * 784 * 64 * kCalls;
+    const double flops = 2.0 * static_cast<double>(M * K * N) * calls;
     auto work = [&](std::size_t t) {
-        for (int i = 0; i < kCalls; ++i)
-            gemm<float>(Op::N, Op::N, 1.0f, data[t].X.view(), data[t].W.view(), 0.0f, data[t].Z.view());
+        for (int i = 0; i < calls; ++i)
+            gemm<float>(Op::N, Op::N, 1.0f, data[t].A.view(), data[t].B.view(), 0.0f, data[t].C.view());
     };
     const Timing one = time_it(7, [&] { work(0); });
     const Timing all = time_it(7, [&] { pool.run(work); });
-    const double r1 = flops / one.best / 1e9, rn = flops * static_cast<double>(pool.size()) / all.best / 1e9;
-    std::printf("Machine check: the GEMM kernel on private data delivers %.1f GFLOP/s on one thread, "
-                "%.1f GFLOP/s on %zu threads together (%.2fx).\n\n", r1, rn, pool.size(), rn / r1);
+    return {flops / one.best / 1e9, flops * static_cast<double>(pool.size()) / all.best / 1e9};
 }
 
-void bench_gemm(ThreadPool& pool) {
-    std::printf("GEMM on the MLP's shapes (batch 50), GFLOP/s, best / median of 20 x 50 calls:\n");
+// How much arithmetic the machine gives us right now, and the kernel's ceiling. On an idle
+// machine with independent cores the ratio of all threads to one is close to the number of
+// threads; when other programs run it is lower, and so is every multi-threaded figure below.
+KernelRate bench_kernel(ThreadPool& pool) {
+    const KernelRate mlp = kernel_rate(pool, 50, 784, 64, 400), square = kernel_rate(pool, 1000, 1000, 1000, 1);
+    std::printf("Machine check: the GEMM kernel on private data (50x784 · 784x64) delivers %.1f GFLOP/s on one "
+                "thread, %.1f GFLOP/s on %zu threads together (%.2fx).\n", mlp.one, mlp.all, pool.size(),
+                mlp.all / mlp.one);
+    std::printf("Large square (1000x1000 · 1000x1000, private data), the kernel's practical ceiling: %.1f GFLOP/s "
+                "on one thread, %.1f GFLOP/s on %zu threads together.\n\n", square.one, square.all, pool.size());
+    return square;
+}
+
+void bench_gemm(ThreadPool& pool, const KernelRate& square) {
+    std::printf("GEMM on the MLP's shapes (batch 50), GFLOP/s, best / median of 20 x 50 calls; the blocked kernel's\n"
+                "best against the large square's rate on as many threads:\n");
     Rng rng(2);
     auto random = [&](std::size_t r, std::size_t c) {
         Matrix<float> m(r, c);
@@ -135,7 +157,8 @@ void bench_gemm(ThreadPool& pool) {
     const Matrix<float> X = random(50, 784), W = random(784, 128), G = random(50, 128);
     Matrix<float> Z(50, 128), dW(784, 128);
     table::Text t({"product", "shape", "naive", "blocked, 1 thread",
-                   "blocked, " + std::to_string(pool.size()) + " threads"});
+                   "blocked, " + std::to_string(pool.size()) + " threads", "of the square's rate (1 / " +
+                   std::to_string(pool.size()) + " threads)"});
     struct Case {
         const char* name;
         const char* shape;
@@ -147,17 +170,22 @@ void bench_gemm(ThreadPool& pool) {
     for (const Case& c : {Case{"forward X·Wh", "50x784 · 784x128", Op::N, &X, &W, &Z},
                           Case{"eq. (2) Xᵀ·Γh", "784x50 · 50x128", Op::T, &X, &G, &dW}}) {
         const double flops = 2.0 * 50 * 784 * 128;
+        double best = 0;   // GFLOP/s of the latest rate measured
         auto rate = [&](auto product, int calls) {
             const Timing s = time_it(20, [&] {
                 for (int i = 0; i < calls; ++i) product();
             });
-            return table::fixed(flops * calls / s.best / 1e9, 1) + " / " +
-                   table::fixed(flops * calls / s.median / 1e9, 1);
+            best = flops * calls / s.best / 1e9;
+            return table::fixed(best, 1) + " / " + table::fixed(flops * calls / s.median / 1e9, 1);
         };
-        t.add({c.name, c.shape,
-               rate([&] { gemm_naive<float>(c.opA, Op::N, 1.0f, c.A->view(), c.B->view(), 0.0f, c.C->view()); }, 2),
-               rate([&] { gemm<float>(c.opA, Op::N, 1.0f, c.A->view(), c.B->view(), 0.0f, c.C->view()); }, 50),
-               rate([&] { gemm<float>(pool, c.opA, Op::N, 1.0f, c.A->view(), c.B->view(), 0.0f, c.C->view()); }, 50)});
+        const std::string naive =
+            rate([&] { gemm_naive<float>(c.opA, Op::N, 1.0f, c.A->view(), c.B->view(), 0.0f, c.C->view()); }, 2);
+        const std::string one = rate([&] { gemm<float>(c.opA, Op::N, 1.0f, c.A->view(), c.B->view(), 0.0f, c.C->view()); }, 50);
+        const double best_one = best;
+        const std::string all =
+            rate([&] { gemm<float>(pool, c.opA, Op::N, 1.0f, c.A->view(), c.B->view(), 0.0f, c.C->view()); }, 50);
+        t.add({c.name, c.shape, naive, one, all,
+               table::percent(best_one / square.one, 0) + " / " + table::percent(best / square.all, 0)});
     }
     std::printf("%s\n", t.aligned().c_str());
 }
@@ -168,37 +196,110 @@ struct EpochConfiguration {
     SgdOptions sgd;
 };
 
-void bench_epochs(const Mnist& data, std::size_t threads) {
+// Wall seconds of `reps` epochs (after one warm-up epoch) of configuration c on `threads`
+// threads; the fraction of their steps that the trainer shared between threads.
+struct Epochs {
+    Timing time;
+    double shared;
+};
+Epochs time_epochs(const Mnist& data, const EpochConfiguration& c, std::size_t threads, int reps) {
+    ThreadPool pool(threads);
+    Rng rng(3);
+    Network<float> net = make_network<float>(784, c.hidden, kClasses, rng);
+    Trainer trainer(net, pool, c.sgd);
+    std::vector<std::size_t> order = rng.permutation(data.train.count);
+    double shared = 0;
+    const Timing s = time_it(reps, [&] {
+        rng.shuffle(order);
+        trainer.epoch(data.train, order, static_cast<float>(c.sgd.eta));
+        shared += trainer.shared_fraction() / (reps + 1);
+    });
+    return {s, shared};
+}
+
+const EpochConfiguration kReportMlp{"report: MLP 784-128-10, B 50, SGD", 128, kReport.sgd()};
+
+// The report's epoch on all threads and on one, medians (for the limit below).
+struct ReportEpoch {
+    double all, one;
+};
+
+ReportEpoch bench_epochs(const Mnist& data, std::size_t threads) {
     constexpr int kReps = 7;
     std::printf("Training epochs (%zu images, training pass only), best / median of %d after one "
                 "warm-up epoch;\nprocessor s/epoch: processor time of all threads, median; samples/s and "
-                "GFLOP/s from the best wall time:\n", data.train.count, kReps);
+                "GFLOP/s from the best wall time;\nshared steps: the steps the trainer gave to all threads "
+                "(the others ran on one, as measured faster at the time):\n", data.train.count, kReps);
     table::Text t({"configuration", "threads", "s/epoch (best / median)", "processor s/epoch",
-                   "samples/s", "GEMM GFLOP/s"});
-    for (const EpochConfiguration& c : {EpochConfiguration{"report: MLP 784-128-10, B 50, SGD", 128, kReport.sgd()},
+                   "samples/s", "GEMM GFLOP/s", "shared steps"});
+    ReportEpoch report{0, 0};
+    for (const EpochConfiguration& c : {kReportMlp,
                             EpochConfiguration{"default: MLP 784-128-10, B 50, momentum", 128, kDefaultMlp.sgd()},
                             EpochConfiguration{"report: softmax regression, B 50, SGD", 0, kReport.sgd()},
                             EpochConfiguration{"default: softmax regression, B 50, momentum", 0, kDefaultLogistic.sgd()}})
         for (std::size_t n : {threads, std::size_t{1}}) {
-            ThreadPool pool(n);
-            Rng rng(3);
-            Network<float> net = make_network<float>(784, c.hidden, kClasses, rng);
-            Trainer trainer(net, pool, c.sgd);
-            std::vector<std::size_t> order = rng.permutation(data.train.count);
-            const Timing s = time_it(kReps, [&] {
-                rng.shuffle(order);
-                trainer.epoch(data.train, order, static_cast<float>(c.sgd.eta));
-            });
+            const auto [s, shared] = time_epochs(data, c, n, kReps);
+            if (c.name == kReportMlp.name) (n == threads ? report.all : report.one) = s.median;
             // Multiply-adds per sample: MLP X·Wh and Xᵀ·Γh (D·H each), Ah·Wo, Ahᵀ·Γo and Γo·Woᵀ
             // (H·K each); softmax regression X·Wo and Xᵀ·Γo (D·K each).
             const double D = 784, H = static_cast<double>(c.hidden), K = 10, N = static_cast<double>(data.train.count);
             const double flops = 2 * N * (c.hidden ? 2 * D * H + 3 * H * K : 2 * D * K);
             t.add({c.name, std::to_string(n), table::fixed(s.best, 3) + " / " + table::fixed(s.median, 3),
                    table::fixed(s.cpu, 3), table::fixed(N / s.best, 0),
-                   table::fixed(flops / s.best / 1e9, 1)});
+                   table::fixed(flops / s.best / 1e9, 1), table::percent(shared, 0)});
             if (threads == 1) break;
         }
     std::printf("%s\n", t.aligned().c_str());
+    return report;
+}
+
+// A python3 that imports numpy ("" if none): the one on the PATH, else the system's.
+std::string python_with_numpy() {
+    for (const char* python : {"python3", "/usr/bin/python3"})
+        if (std::system((std::string(python) + " -c 'import numpy' > /dev/null 2>&1").c_str()) == 0) return python;
+    return "";
+}
+
+// The median epoch of numpy_baseline.py over `epochs` epochs (its last line: "best … s, median
+// … s per epoch"); 0 if it failed.
+double numpy_median(const std::string& python, int epochs) {
+    const std::string command = python + " '" + (files::source_dir() / "chapters/chapter4_mnist_softmax/numpy_baseline.py").string() +
+                                "' '" + (files::datasets_dir() / "mnist").string() + "' " + std::to_string(epochs) + " 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+    if (!pipe) return 0;
+    char line[256];
+    double best = 0, median = 0;
+    while (std::fgets(line, sizeof line, pipe.get()))
+        if (std::sscanf(line, "best %lf s, median %lf s", &best, &median) == 2) {}
+    return median;
+}
+
+// 001's MLP against numpy + OpenBLAS: kRounds rounds, each our epoch on all threads (median of
+// kEpochs) then numpy's (median of kEpochs), since what else runs changes from minute to minute.
+void bench_numpy(const Mnist& data, std::size_t threads, bool real) {
+    const std::string python = python_with_numpy();
+    if (python.empty() || !real) {
+        std::printf("numpy + OpenBLAS: not compared (%s).\n\n", python.empty() ? "no python3 with numpy found"
+                                                                            : "needs datasets/mnist: run `make mnist`");
+        return;
+    }
+    constexpr int kRounds = 3, kEpochs = 5;
+    std::printf("The report's MLP against numpy + OpenBLAS (numpy_baseline.py, %s), run alternately, %d rounds,\n"
+                "each the median of %d epochs (ours after one warm-up epoch):\n", python.c_str(), kRounds, kEpochs);
+    table::Text t({"round", "ours, " + std::to_string(threads) + " threads (s/epoch)", "numpy (s/epoch)", "ours / numpy"});
+    std::vector<double> ratios;
+    for (int r = 1; r <= kRounds; ++r) {
+        const double ours = time_epochs(data, kReportMlp, threads, kEpochs).time.median;
+        const double numpy = numpy_median(python, kEpochs);
+        if (numpy <= 0) {
+            std::printf("numpy_baseline.py failed: not compared.\n\n");
+            return;
+        }
+        ratios.push_back(ours / numpy);
+        t.add({std::to_string(r), table::fixed(ours, 3), table::fixed(numpy, 3), table::fixed(ours / numpy, 2)});
+    }
+    std::sort(ratios.begin(), ratios.end());
+    std::printf("%s\nOurs / numpy, median of the rounds: %.2f\n\n", t.aligned().c_str(), ratios[ratios.size() / 2]);
 }
 
 }  // namespace
@@ -207,15 +308,20 @@ int main() {
     const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
     bool real = false;
     const Mnist data = load_or_synthesise(real);
-    std::printf("chapter 4 benchmark on %s, %zu hardware threads; data: %s\n\n", processor().c_str(), threads,
+    std::printf("chapter 4 benchmark on %s, %zu hardware threads; data: %s\n", processor().c_str(), threads,
                 real ? "datasets/mnist" : "random images (run `make mnist` for MNIST)");
+    std::printf("Vector width %zu bits; register tile %zux%zu (%zux%zu for products of at most %zu columns)\n\n",
+                kVectorBits, kWideTile.rows, kWideTile.cols, kNarrowTile.rows, kNarrowTile.cols, kNarrowTile.cols);
     ThreadPool pool(threads);
-    bench_machine(pool);
-    bench_gemm(pool);
-    bench_epochs(data, threads);
-    std::printf("For comparison, the same network (report preset) in numpy + OpenBLAS on this machine; run the two\n"
-                "alternately, as other programs running at the same time slow either:\n"
-                "  python3 chapters/chapter4_mnist_softmax/numpy_baseline.py datasets/mnist 8\n"
-                "Peak memory of this benchmark:%s\n", peak_memory().c_str());
+    const KernelRate square = bench_kernel(pool);
+    bench_gemm(pool, square);
+    const ReportEpoch report = bench_epochs(data, threads);
+    // 24.5 GFLOP per epoch of the report's MLP (60 000 × 2 × (2·784·128 + 3·128·10) flops).
+    const double limit = 2.0 * 60000 * (2 * 784 * 128 + 3 * 128 * 10) / (square.all * 1e9);
+    std::printf("Practical limit of the report's epoch: 24.5 GFLOP at the large square's %.1f GFLOP/s on %zu threads "
+                "= %.3f s;\nthe report's epoch (median) on %zu threads: %.3f s = %.2fx the limit; on 1 thread: %.3f s\n\n",
+                square.all, threads, limit, threads, report.all, report.all / limit, report.one);
+    bench_numpy(data, threads, real);
+    std::printf("Peak memory of this benchmark:%s\n", peak_memory().c_str());
     return 0;
 }

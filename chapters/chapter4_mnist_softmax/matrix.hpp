@@ -5,21 +5,23 @@
 //   forward   Z = X·W           (op = N, N)
 //   eq. (1)   Γ·Wᵀ              (N, T)
 //   eq. (2)   Xᵀ·Γ              (T, N)
-// Two implementations sit side by side and tests hold them equal:
+// Two implementations sit side by side and tests hold them equal, bit for bit:
 //   gemm_naive  three plain loops, the definition;
 //   gemm        the same product, cache-blocked and register-blocked after Goto & van de Geijn,
 //               "Anatomy of high-performance matrix multiplication" (ACM TOMS 2008): copy ("pack")
 //               a block of op(B) into contiguous panels that stay in cache (unless B already is
-//               laid out that way: then it is read in place), then let a small
-//               kernel keep an MR×NR tile of C in registers while it runs down the k dimension,
-//               reading op(A) in place (our op(A) is at most a few hundred rows: it stays in
-//               the level-2 cache without packing).
-//               Plain C++: with -O3 -march=native the compiler turns the kernel's inner loop
+//               laid out that way: then it is read in place), then let a small kernel keep an
+//               MR×NR tile of C in registers while it runs down the k dimension, reading op(A)
+//               in place (our op(A) is at most a few hundred rows: it stays in the level-2
+//               cache without packing). The tile is chosen for the vector width the build
+//               targets (see Tile).
+//               Plain C++: with -O3 -march=native the compiler turns the kernel's inner loops
 //               into vector instructions. No fused multiply-add (the build forbids contraction),
 //               so the arithmetic is the same with every compiler.
-// Each element of C is summed in the same order (k ascending, in blocks of KC) however the
-// product is cut into tiles or into blocks of rows or columns, so a product shared between
-// threads (trainer.hpp) gives the same bits as on one thread.
+// Each element of C is summed in the same order — k ascending, in blocks of KC: C ← α·(sum of
+// the block) + β·C for the first block, C ← α·(sum of the block) + C for each later one — however
+// the product is cut into tiles or into blocks of rows or columns, so every tile, every machine
+// and every number of threads (trainer.hpp) gives the same bits. For K ≤ KC this is gemm_naive.
 //
 // Deliberately left out: everything the chapter's equations do not use (inverses, norms, …).
 #pragma once
@@ -132,7 +134,9 @@ void check_shapes(Op opA, View<const T> A, Op opB, View<const T> B, View<T> C) {
     assert(op_cols(opA, A) == op_rows(opB, B));
 }
 
-// The definition: C_ij = α Σ_k op(A)_ik op(B)_kj + β C_ij, k ascending.
+// The definition: C_ij = α Σ_k op(A)_ik op(B)_kj + β C_ij, k ascending. The sum starts from
+// its first term (0 + t would turn a term t = −0 into +0), and β = 0 adds nothing: so each
+// element is rounded exactly as in gemm below, which test_gemm checks bit for bit.
 template <class T>
 void gemm_naive(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> beta,
                 View<std::type_identity_t<T>> C) {
@@ -140,27 +144,53 @@ void gemm_naive(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<
     const std::size_t K = op_cols(opA, A);
     for (std::size_t i = 0; i < C.rows; ++i)
         for (std::size_t j = 0; j < C.cols; ++j) {
-            T sum = 0;
-            for (std::size_t k = 0; k < K; ++k) sum += op_at(opA, A, i, k) * op_at(opB, B, k, j);
-            C(i, j) = alpha * sum + (beta == T(0) ? T(0) : beta * C(i, j));
+            T sum = K > 0 ? op_at(opA, A, i, 0) * op_at(opB, B, 0, j) : T(0);
+            for (std::size_t k = 1; k < K; ++k) sum += op_at(opA, A, i, k) * op_at(opB, B, k, j);
+            C(i, j) = beta == T(0) ? alpha * sum : alpha * sum + beta * C(i, j);
         }
 }
 
-// Block sizes of the fast GEMM. The kernel keeps an MR×NR tile of C in registers and, per step
-// of k, loads NR values of op(B) and broadcasts MR values of op(A). With AVX-512 (32 vector
-// registers of 16 floats) a 5×64 tile is 20 accumulators; with AVX2 or SSE (16 registers) a
-// 5×16 tile is 10 or 20. A product with at most 16 columns (the output layer's 10 classes) uses
-// the narrow 5×16 tile everywhere, so as not to compute 64 columns for 10. MR = 5 divides the
-// batch of 50 of 001's experiments. A KC×NR panel of packed op(B) stays in the level-1 or
-// level-2 cache while the kernel sweeps the rows of op(A); NC bounds the packing buffer
-// (KC·NC floats = 1 MB per thread). The sums do not depend on MR, NR or NC, only on KC: every
-// machine and every tile computes the same bits.
-inline constexpr std::size_t MR = 5, KC = 256, NC = 1024, NR_NARROW = 16;
+// Block sizes of the fast GEMM. The kernel keeps an MR×NR tile of C in vector registers and,
+// per step of k, loads the NR values of a row of op(B) (NR/L vectors of L lanes) and broadcasts
+// the MR values of a column of op(A), one at a time. Without fused multiply-add each product
+// needs a register of its own before it is added, so a tile needs MR·NR/L accumulators, NR/L
+// vectors of op(B), one broadcast value and one product. The tile is chosen for the vector width
+// the build targets (-march):
+//   512 bits (AVX-512: 32 registers of 16 floats)  5×64: 20 accumulators, 26 registers in all;
+//   256 bits (AVX, AVX2: 16 registers of 8 floats) 5×16: 10 accumulators, 14 registers;
+//   128 bits (SSE: 16 registers of 4 floats)       5×8:  10 accumulators, 14 registers.
+// The 6×16 tile of the classic AVX2 kernels counts on fused multiply-add (12 accumulators, 2
+// vectors of op(B), 1 broadcast: 15 registers); here it needs all 16, and then leaves the
+// compiler no register to spare. Built for AVX2 (-march=x86-64-v3) and timed on the processor
+// of the README's Speed section (processor time of one thread, median of five rounds, X·Wh of
+// 001's MLP), 6×16 ran at 71 GFLOP/s against 5×16's 87 with GCC 12, and at 40 against 77 with
+// Clang 14; 4×16, 7×16 and 3×32 were slower than 5×16 too (3×32 with Clang: 51). A product
+// with at most 16 columns (the output layer's 10 classes) uses a 5×16 tile where the wide tile
+// is wider, so as not to compute 64 columns for 10. MR = 5 divides the batch of 50 of 001's experiments. A KC×NR panel of packed op(B)
+// stays in the level-1 or level-2 cache while the kernel sweeps the rows of op(A); NC bounds
+// the packing buffer (KC·NC floats = 1 MB per thread).
+// The sums depend on none of MR, NR or NC, only on KC: every machine and every tile computes
+// the same bits (test_gemm holds every tile of this table to gemm_naive, bit for bit).
+struct Tile {
+    std::size_t rows, cols;   // MR, NR
+};
 #if defined(__AVX512F__)
-inline constexpr std::size_t NR = 64;
+inline constexpr std::size_t kVectorBits = 512;
+#elif defined(__AVX__)
+inline constexpr std::size_t kVectorBits = 256;
 #else
-inline constexpr std::size_t NR = NR_NARROW;
+inline constexpr std::size_t kVectorBits = 128;
 #endif
+inline constexpr Tile kTile512{5, 64}, kTile256{5, 16}, kTile128{5, 8};
+inline constexpr Tile kWideTile = kVectorBits == 512 ? kTile512 : kVectorBits == 256 ? kTile256 : kTile128;
+// The tile of products with at most 16 columns: 5×16 if the wide tile is wider, else the wide one.
+inline constexpr Tile kNarrowTile = kWideTile.cols > 16 ? Tile{5, 16} : kWideTile;
+inline constexpr std::size_t KC = 256, NC = 1024;
+
+// The tile gemm uses for a product with N columns.
+constexpr Tile tile_for(std::size_t N) {
+    return N <= kNarrowTile.cols ? kNarrowTile : kWideTile;
+}
 
 namespace detail {
 
@@ -182,54 +212,84 @@ void pack_B(Op opB, View<const T> B, std::size_t k0, std::size_t kc, std::size_t
     }
 }
 
-// The kernel: one MR×W tile of C, kept in registers while k runs over the block:
+// What it takes for GCC and Clang alike to keep the tile in registers. Every loop over the tile
+// has a constant trip count, every index into it is a constant once the loops are unrolled
+// (a variable one — the edge tiles' stores — would make Clang keep the whole tile in memory, so
+// those go through a copy), and both compilers are told to unroll the loops over the tile's rows
+// and vectors completely (`#pragma GCC unroll`, which Clang reads too). On the innermost loop,
+// over the L lanes of one vector, they need opposite hints. GCC must vectorise it as a loop:
+// unrolled first, its L scalar statements are never put back together and the tile stays in
+// memory (X·Wh on one core of the processor of the README's Speed section: 3.5 GFLOP/s instead
+// of 90). Clang must unroll it as well: its scalar replacement of aggregates then gives every
+// element of the tile a value of its own, and its SLP vectoriser packs them into vector
+// registers; vectorised as a loop instead, the tile stays in memory (29 GFLOP/s instead of 92).
+#if defined(__clang__)
+#define CH4_LANES_LOOP _Pragma("GCC unroll 64")
+#else
+#define CH4_LANES_LOOP _Pragma("GCC unroll 1")
+#endif
+
+// The kernel: one MR×NR tile of C, kept in registers while k runs over the block:
 //   tile = Σ_k a_k b_kᵀ,  then  C_tile = α·tile + β·C_tile  (β = 0: C is not read),
 // where a_k holds op(A)(i, k) for the tile's MR rows i — read in place, row r at a[r][k·step] —
-// and b_k, the W values at b + k·ldb, is step k of a panel of op(B) (ldb = W when packed).
-// Only the first m ≤ MR rows and n ≤ W columns are stored (edge tiles; their missing rows repeat
-// the last row, so nothing is read out of bounds). Fixed trip counts let the compiler unroll r
-// and vectorise j, and two hints (`#pragma GCC unroll`, which Clang reads too) make sure that
-// it does: unroll r, so that each row of the tile becomes its own registers, and vectorise j in
-// groups of 16 without unrolling them first — GCC 12 unrolls a loop of 16 before it vectorises,
-// and then keeps the narrow 5×16 tile in memory, at half the speed. For the same reason the
-// kernel is compiled once, not inlined into each caller (where GCC may again choose memory).
-template <std::size_t W, class T>
+// and b_k, the NR values at b + k·ldb, is step k of a panel of op(B) (ldb = NR when packed).
+// tile[r][v][l] is column v·L + l of row r: vector v of the row, lane l.
+// Only the first m ≤ MR rows and n ≤ NR columns are stored (edge tiles; their missing rows repeat
+// the last row, so nothing is read out of bounds). Compiled once, not inlined into each caller
+// (where GCC may again choose memory).
+template <std::size_t MR, std::size_t NR, class T>
 [[gnu::noinline]] void kernel(std::size_t kc, const T* const (&a)[MR], std::size_t step, const T* __restrict b,
-            std::size_t ldb, T alpha, T beta, T* c, std::size_t ldc, std::size_t m, std::size_t n) {
-    T tile[MR][W];   // the first step sets it (kc ≥ 1): zero-filling it would cost a memset
+                              std::size_t ldb, T alpha, T beta, T* c, std::size_t ldc, std::size_t m,
+                              std::size_t n) {
+    constexpr std::size_t L = std::min(NR, kVectorBits / (8 * sizeof(T))), V = NR / L;
+    static_assert(NR % L == 0);
+    T tile[MR][V][L];   // the first step sets it (kc ≥ 1): zero-filling it would cost a memset
+#pragma GCC unroll 64
     for (std::size_t r = 0; r < MR; ++r)
-        for (std::size_t j = 0; j < W; ++j) tile[r][j] = a[r][0] * b[j];
+#pragma GCC unroll 64
+        for (std::size_t v = 0; v < V; ++v)
+            CH4_LANES_LOOP
+            for (std::size_t l = 0; l < L; ++l) tile[r][v][l] = a[r][0] * b[v * L + l];
     for (std::size_t k = 1; k < kc; ++k) {
         const T* bk = b + k * ldb;
-#pragma GCC unroll 8
+#pragma GCC unroll 64
         for (std::size_t r = 0; r < MR; ++r) {
             const T ark = a[r][k * step];
-#pragma GCC unroll 8
-            for (std::size_t v = 0; v < W; v += 16)
-#pragma GCC unroll 1
-                for (std::size_t j = v; j < v + 16; ++j) tile[r][j] += ark * bk[j];
+#pragma GCC unroll 64
+            for (std::size_t v = 0; v < V; ++v)
+                CH4_LANES_LOOP
+                for (std::size_t l = 0; l < L; ++l) tile[r][v][l] += ark * bk[v * L + l];
         }
     }
+    T out[MR][NR];   // the tile in memory, for the stores of edge tiles (variable m, n)
+#pragma GCC unroll 64
+    for (std::size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 64
+        for (std::size_t v = 0; v < V; ++v)
+            CH4_LANES_LOOP
+            for (std::size_t l = 0; l < L; ++l) out[r][v * L + l] = tile[r][v][l];
     for (std::size_t r = 0; r < m; ++r, c += ldc) {
         if (beta == T(0))
-            for (std::size_t j = 0; j < n; ++j) c[j] = alpha * tile[r][j];
+            for (std::size_t j = 0; j < n; ++j) c[j] = alpha * out[r][j];
         else
-            for (std::size_t j = 0; j < n; ++j) c[j] = alpha * tile[r][j] + beta * c[j];
+            for (std::size_t j = 0; j < n; ++j) c[j] = alpha * out[r][j] + beta * c[j];
     }
 }
+
+#undef CH4_LANES_LOOP
 
 // The packing buffer for op(B), one per thread, sized once for the largest block (no allocation
 // after the first call on each thread), and aligned to a cache line so that no vector load of a
 // panel straddles two lines.
 template <class T>
 T* pack_buffer() {
-    thread_local std::vector<T> storage(KC * round_up(NC, NR) + 64 / sizeof(T));
+    thread_local std::vector<T> storage(KC * round_up(NC, kWideTile.cols) + 64 / sizeof(T));
     const auto address = reinterpret_cast<std::uintptr_t>(storage.data());
     return storage.data() + (round_up(address, 64) - address) / sizeof(T);
 }
 
-// The blocked product with panels of width W (gemm below chooses W).
-template <std::size_t W, class T>
+// The blocked product with MR×NR tiles (gemm below chooses them).
+template <std::size_t MR, std::size_t NR, class T>
 void gemm_blocked(Op opA, Op opB, T alpha, View<const T> A, View<const T> B, T beta, View<T> C) {
     const std::size_t M = C.rows, N = C.cols, K = op_cols(opA, A);
     T* const Bp = pack_buffer<T>();
@@ -241,19 +301,19 @@ void gemm_blocked(Op opA, Op opB, T alpha, View<const T> A, View<const T> B, T b
             const std::size_t kc = std::min(KC, K - k0);
             // A block of op(B) = B whose panels are all full is already laid out as panels, one
             // row of B per step, ld apart: the kernel reads it in place (packing would copy it).
-            const bool in_place = opB == Op::N && nc % W == 0;
-            if (!in_place) pack_B<W>(opB, B, k0, kc, j0, nc, Bp);
+            const bool in_place = opB == Op::N && nc % NR == 0;
+            if (!in_place) pack_B<NR>(opB, B, k0, kc, j0, nc, Bp);
             // The first block of k scales C by β; the later ones add to it.
             const T beta_k = k0 == 0 ? beta : T(1);
-            for (std::size_t q = 0; q < nc; q += W) {         // a panel of op(B) stays in cache …
+            for (std::size_t q = 0; q < nc; q += NR) {        // a panel of op(B) stays in cache …
                 for (std::size_t i = 0; i < M; i += MR) {   // … while the rows of op(A) stream by
                     const std::size_t m = std::min(MR, M - i);
                     const T* a[MR];
                     for (std::size_t r = 0; r < MR; ++r)
                         a[r] = A.data + (i + std::min(r, m - 1)) * row_stride + k0 * k_stride;
                     const T* b = in_place ? B.row(k0) + j0 + q : Bp + q * kc;
-                    kernel<W>(kc, a, k_stride, b, in_place ? B.ld : W, alpha, beta_k,
-                              C.row(i) + j0 + q, C.ld, m, std::min(W, nc - q));
+                    kernel<MR, NR>(kc, a, k_stride, b, in_place ? B.ld : NR, alpha, beta_k,
+                                   C.row(i) + j0 + q, C.ld, m, std::min(NR, nc - q));
                 }
             }
         }
@@ -274,10 +334,10 @@ void gemm(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> bet
             for (std::size_t j = 0; j < N; ++j) C(i, j) = beta == T(0) ? T(0) : beta * C(i, j);
         return;
     }
-    if (N <= NR_NARROW)
-        detail::gemm_blocked<NR_NARROW, T>(opA, opB, alpha, A, B, beta, C);
+    if (N <= kNarrowTile.cols)
+        detail::gemm_blocked<kNarrowTile.rows, kNarrowTile.cols, T>(opA, opB, alpha, A, B, beta, C);
     else
-        detail::gemm_blocked<NR, T>(opA, opB, alpha, A, B, beta, C);
+        detail::gemm_blocked<kWideTile.rows, kWideTile.cols, T>(opA, opB, alpha, A, B, beta, C);
 }
 
 }  // namespace ch4

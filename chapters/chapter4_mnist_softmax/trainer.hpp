@@ -10,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -23,30 +24,50 @@
 namespace ch4 {
 
 // ---------------------------------------------------------------------------------------------
+// How much work is worth sharing. Every thread that takes part in a product or in a step of SGD
+// must meet the others at a barrier, and on a busy machine a meeting is a sleep and a wake-up,
+// tens of microseconds, on an idle one about a microsecond. So work is cut between threads only
+// if each gets at least kMinSharedWork multiply-adds, about 6 µs of arithmetic on one core (at
+// the kernel's 85 GFLOP/s on the processor of the README's Speed section); smaller work runs on
+// one thread, and the others stay asleep. A step of softmax regression (784·10·2 multiply-adds
+// per sample, 0.78 million per batch) is just worth sharing on an idle machine; whether it is
+// on a busy one, the trainer measures (TeamChoice).
+inline constexpr std::size_t kMinSharedWork = std::size_t{1} << 18;
+
+// How many threads of `pool` share `work` multiply-adds: as many as get min_work each (at least
+// one; min_work = 0: all of them, as the tests ask, to share even tiny products).
+inline std::size_t team_for(const ThreadPool& pool, std::size_t work, std::size_t min_work) {
+    return min_work == 0 ? pool.size() : std::clamp<std::size_t>(work / min_work, 1, pool.size());
+}
+
+// ---------------------------------------------------------------------------------------------
 // The product shared by the threads of `pool`: each computes a contiguous block of columns of C
-// (multiples of NR), or of rows (multiples of MR) when C has more row panels than column panels.
+// (whole tiles of tile_for(C.cols)), or of rows when C has more rows of tiles than columns.
 // Every element is computed exactly as by gemm() on one thread.
 template <class T>
 void gemm(ThreadPool& pool, Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<T> beta,
-          View<std::type_identity_t<T>> C) {
+          View<std::type_identity_t<T>> C, std::size_t min_shared_work = kMinSharedWork) {
     check_shapes(opA, A, opB, B, C);
+    const std::size_t MR = tile_for(C.cols).rows, NR = tile_for(C.cols).cols;
     const std::size_t row_panels = (C.rows + MR - 1) / MR, col_panels = (C.cols + NR - 1) / NR;
     const bool by_rows = row_panels > col_panels;
+    const std::size_t team = std::min(team_for(pool, C.rows * C.cols * op_cols(opA, A), min_shared_work),
+                                      std::max(row_panels, col_panels));
     pool.run([&](std::size_t t) {
         if (by_rows) {
-            auto [p0, p1] = share(row_panels, t, pool.size());
+            auto [p0, p1] = share(row_panels, t, team);
             const std::size_t i0 = p0 * MR, i1 = std::min(C.rows, p1 * MR);
             if (i0 >= i1) return;
             const View<const T> Ai = opA == Op::N ? A.row_range(i0, i1) : A.columns(i0, i1);
             gemm(opA, opB, alpha, Ai, B, beta, C.row_range(i0, i1));
         } else {
-            auto [q0, q1] = share(col_panels, t, pool.size());
+            auto [q0, q1] = share(col_panels, t, team);
             const std::size_t j0 = q0 * NR, j1 = std::min(C.cols, q1 * NR);
             if (j0 >= j1) return;
             const View<const T> Bj = opB == Op::N ? B.columns(j0, j1) : B.row_range(j0, j1);
             gemm(opA, opB, alpha, A, Bj, beta, C.columns(j0, j1));
         }
-    });
+    }, team);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -78,7 +99,54 @@ void sgd_update_dense(View<T> W, View<std::type_identity_t<T>> v, In<T> X, In<T>
 }
 
 // ---------------------------------------------------------------------------------------------
-// The threaded trainer. The threads share every step two ways:
+// One thread or all of them? On an idle machine the whole pool is faster. On a busy one — other
+// programs on every core — each of the trainer's threads runs only part of the time, and the
+// team meets at a barrier twice per step: every meeting then waits for a thread that the
+// scheduler has paused, up to a time slice (milliseconds) for 0.1 ms of work, and one thread
+// alone, which waits for nobody, is faster. Which case holds changes as other programs start
+// and stop, so the trainer measures it: it runs the steps in segments of kSegment batches,
+// times each, and gives the next segment to the team (one thread, or the whole pool) whose
+// latest segment took less time per step. Now and then the other team runs a segment, to see
+// whether the machine has changed: after `explore_every` segments, a number that doubles (up
+// to kMaxExploreEvery) each time the other team is found slower again, so that on a steady
+// machine almost every segment runs on the faster team. A segment that tries the other team (or
+// a team not timed yet) is kTrySegment batches long only, so that a try on a busy machine costs
+// little. Either team computes the same bits.
+class TeamChoice {
+public:
+    static constexpr std::size_t kSegment = 50, kTrySegment = 10, kFirstExploreEvery = 4, kMaxExploreEvery = 64;
+
+    // The team of the next segment: 0 (one thread) or 1 (the whole pool).
+    std::size_t next() {
+        exploring_ = false;
+        trying_ = true;
+        if (seconds_per_step_[1] == 0) return current_ = 1;   // not timed yet: the pool first
+        if (seconds_per_step_[0] == 0) return current_ = 0;
+        trying_ = false;
+        const std::size_t faster = seconds_per_step_[0] <= seconds_per_step_[1] ? 0 : 1;
+        if (++since_exploring_ >= explore_every_) exploring_ = true, since_exploring_ = 0;
+        trying_ = exploring_;
+        return current_ = exploring_ ? 1 - faster : faster;
+    }
+    // How many batches the next segment (the one next() chose) has.
+    std::size_t segment() const { return trying_ ? kTrySegment : kSegment; }
+    // The segment just run took `seconds` for `steps` steps.
+    void record(double seconds, std::size_t steps) {
+        const double per_step = std::max(seconds, 1e-9) / static_cast<double>(steps);
+        if (exploring_)
+            explore_every_ = per_step >= seconds_per_step_[1 - current_]
+                                 ? std::min(2 * explore_every_, kMaxExploreEvery) : kFirstExploreEvery;
+        seconds_per_step_[current_] = per_step;
+    }
+
+private:
+    double seconds_per_step_[2] = {0, 0};   // latest segment of each team (0: none yet)
+    std::size_t current_ = 1, since_exploring_ = 0, explore_every_ = kFirstExploreEvery;
+    bool exploring_ = false, trying_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The threaded trainer. The threads of a team share every step two ways:
 //   by units    each thread owns a block of the F inputs of the output layer — hidden units for
 //               the MLP, pixels for softmax regression — with everything that belongs to them:
 //               their columns of Wh and bh and their rows of Wo;
@@ -97,58 +165,64 @@ void sgd_update_dense(View<T> W, View<std::type_identity_t<T>> v, In<T> X, In<T>
 // all of Ah, Wo and bo and writes only rows of its samples; outside them it writes only what
 // belongs to its units (and reads all of Γo, which is written only between them).
 // Only step 0 is done by every thread: converting the other threads' samples costs less than
-// fetching their converted rows from the other cores' caches. A thread's columns of Wh, Zh and
-// Γh live in its own matrices during an epoch (net.Wh is written back at its end): as columns of
-// one matrix they would sit beside the other threads' in every row, and the prefetchers, which
-// also fetch the lines next to those a core reads, would make the cores take each other's lines.
+// fetching their converted rows from the other cores' caches. A thread's columns of Wh (and of
+// their velocity), Zh and Γh live in its own matrices while its team runs (net.Wh is written
+// back when the other team takes over, and at the end of each epoch): as columns of one matrix
+// they would sit beside the other threads' in every row, and the prefetchers, which also fetch
+// the lines next to those a core reads, would make the cores take each other's lines.
+// Which team runs which steps — one thread, or the whole pool — is measured (TeamChoice).
 class Trainer {
 public:
     // Units are handed out in blocks of 16 — a cache line of floats — so that two threads never
     // write the same line of bh or Ah.
     static constexpr std::size_t kUnitBlock = 16;
 
-    Trainer(Network<float>& net, ThreadPool& pool, const SgdOptions& opt)
+    // How the steps are shared: `measured` — by one thread or by the whole pool, whichever is
+    // faster at the time (TeamChoice), and by one thread only if a step is too small to share
+    // (its threads would get less than kMinSharedWork multiply-adds each); `always` — by every
+    // thread of the pool, however small the step (for the tests).
+    enum class Sharing { measured, always };
+
+    Trainer(Network<float>& net, ThreadPool& pool, const SgdOptions& opt, Sharing sharing = Sharing::measured)
         : net_(net), pool_(pool), opt_(opt), B_(opt.batch), F_(net.features()),
           dbh_(1, net.hidden), dbo_(1, net.classes),
           velocity_(opt.omega > 0 ? zeros_like(net) : Network<float>{}),
           Ah_(B_, net.hidden), Zo_(B_, net.classes), Ao_(B_, net.classes), Gamma_o_(B_, net.classes) {
-        velocity_.Wh = Matrix<float>();   // it lives in thread_columns_
-        for (std::size_t t = 0; t < pool.size(); ++t) {
-            const auto [f0, f1] = units(t);
-            const std::size_t n = net.hidden ? f1 - f0 : 0, D = net.inputs;   // n hidden units
-            thread_columns_.push_back({Matrix<float>(B_, D), Matrix<float>(D, n),
-                                       Matrix<float>(opt.omega > 0 ? D : 0, n), Matrix<float>(B_, n),
-                                       Matrix<float>(B_, n)});
+        const std::size_t all = pool.size(), worth = largest_team_worth_sharing(pool, net, B_);
+        if (sharing == Sharing::always) teams_.push_back(make_team(all));
+        else {
+            teams_.push_back(make_team(1));
+            if (worth > 1) teams_.push_back(make_team(worth));
         }
     }
 
     // One pass over `data` in the order `order` (a permutation of its samples), in batches of B
     // (the last may be smaller), with learning rate eta.
     void epoch(const Dataset& data, const std::vector<std::size_t>& order, float eta) {
-        const std::size_t N = order.size(), D = data.pixels_per_image();
-        if (shuffled_.count != N || shuffled_.pixels.size() != N * D) {   // first epoch only
-            shuffled_ = Dataset{N, data.rows, data.cols, std::vector<std::uint8_t>(N * D),
-                                std::vector<std::uint8_t>(N)};
-            rows_.resize(N);
-            for (std::size_t n = 0; n < N; ++n) rows_[n] = n;
+        const std::size_t N = order.size();
+        shuffle(data, order);
+        shared_steps_ = steps_ = 0;
+        for (std::size_t start = 0, end = 0; start < N; start = end) {
+            const std::size_t which = teams_.size() == 1 ? 0 : choice_.next();
+            Team& team = teams_[which];
+            hold(which);
+            end = std::min(N, start + (teams_.size() == 1 ? TeamChoice::kSegment : choice_.segment()) * B_);
+            const std::size_t steps = (end - start + B_ - 1) / B_;
+            const auto t0 = std::chrono::steady_clock::now();
+            pool_.run([&](std::size_t t) {
+                for (std::size_t s = start; s < end; s += B_) step(team, t, s, std::min(B_, N - s), eta);
+            }, team.size);
+            choice_.record(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), steps);
+            steps_ += steps;
+            if (team.size > 1) shared_steps_ += steps;
         }
-        pool_.run([&](std::size_t t) {
-            const auto [f0, f1] = units(t);
-            if (net_.hidden) copy(thread_columns_[t].Wh.view(), net_.Wh.view().columns(f0, f1));
-            // The epoch's images in the epoch's order, so that a batch is B consecutive images
-            // (memory the processor streams; gathering them image by image in each step would
-            // wait for memory in every step).
-            const auto [n0, n1] = share(N, t, pool_.size());
-            for (std::size_t n = n0; n < n1; ++n) {
-                std::copy_n(data.image(order[n]), D, shuffled_.pixels.data() + n * D);
-                shuffled_.labels[n] = data.labels[order[n]];
-            }
-            pool_.barrier();
-            for (std::size_t start = 0; start < N; start += B_)
-                step(t, start, std::min(B_, N - start), eta);
-            if (net_.hidden) copy(net_.Wh.view().columns(f0, f1), thread_columns_[t].Wh.view());
-        });
+        hold(kNetwork);   // Wh back in net.Wh
     }
+
+    // The most threads that share a step (1 if the steps are too small to share).
+    std::size_t threads() const { return teams_.back().size; }
+    // The fraction of the last epoch's steps that were shared by more than one thread.
+    double shared_fraction() const { return steps_ ? static_cast<double>(shared_steps_) / steps_ : 0.0; }
 
 private:
     // What one thread works on alone, in its own memory.
@@ -157,14 +231,88 @@ private:
         Matrix<float> Wh, vWh;        // D×n: its n hidden units' columns of Wh and of their velocity v
         Matrix<float> Zh, Gamma_h;    // B×n: their columns of Zh and Γh
     };
+    // A team of `size` threads, each with its share of the units and its own memory.
+    struct Team {
+        std::size_t size;
+        std::vector<ThreadColumns> columns;   // [thread]
+    };
 
-    // Thread t's share of `rows` samples: [begin, end).
-    std::pair<std::size_t, std::size_t> samples(std::size_t rows, std::size_t t) const {
-        return share(rows, t, pool_.size());
+    // The most threads worth sharing a step: as many as get kMinSharedWork multiply-adds of it
+    // each, and no more than there are blocks of units. A step on a batch of B is, in
+    // multiply-adds, for the MLP X·Wh and Xᵀ·Γh (D·H each), Ah·Wo, Ahᵀ·Γo and Γo·Woᵀ (H·K
+    // each); for softmax regression X·Wo and Xᵀ·Γo (D·K each).
+    static std::size_t largest_team_worth_sharing(const ThreadPool& pool, const Network<float>& net,
+                                                  std::size_t B) {
+        const std::size_t D = net.inputs, H = net.hidden, K = net.classes;
+        const std::size_t work = B * (H ? 2 * D * H + 3 * H * K : 2 * D * K);
+        return std::min(team_for(pool, work, kMinSharedWork), (net.features() + kUnitBlock - 1) / kUnitBlock);
     }
-    // Thread t's share of the F units: [begin, end), whole blocks of kUnitBlock (but the last).
-    std::pair<std::size_t, std::size_t> units(std::size_t t) const {
-        const auto [b0, b1] = share((F_ + kUnitBlock - 1) / kUnitBlock, t, pool_.size());
+
+    Team make_team(std::size_t size) const {
+        Team team{size, {}};
+        for (std::size_t t = 0; t < size; ++t) {
+            const auto [f0, f1] = units(t, size);
+            const std::size_t n = net_.hidden ? f1 - f0 : 0, D = net_.inputs;   // n hidden units
+            team.columns.push_back({Matrix<float>(B_, D), Matrix<float>(D, n),
+                                    Matrix<float>(opt_.omega > 0 ? D : 0, n), Matrix<float>(B_, n),
+                                    Matrix<float>(B_, n)});
+        }
+        return team;
+    }
+
+    // The epoch's images in the epoch's order, so that a batch is B consecutive images (memory
+    // the processor streams; gathering them image by image in each step would wait for memory
+    // in every step). Copied by the largest team.
+    void shuffle(const Dataset& data, const std::vector<std::size_t>& order) {
+        const std::size_t N = order.size(), D = data.pixels_per_image();
+        if (shuffled_.count != N || shuffled_.pixels.size() != N * D) {   // first epoch only
+            shuffled_ = Dataset{N, data.rows, data.cols, std::vector<std::uint8_t>(N * D),
+                                std::vector<std::uint8_t>(N)};
+            rows_.resize(N);
+            for (std::size_t n = 0; n < N; ++n) rows_[n] = n;
+        }
+        const std::size_t threads = teams_.back().size;
+        pool_.run([&](std::size_t t) {
+            const auto [n0, n1] = share(N, t, threads);
+            for (std::size_t n = n0; n < n1; ++n) {
+                std::copy_n(data.image(order[n]), D, shuffled_.pixels.data() + n * D);
+                shuffled_.labels[n] = data.labels[order[n]];
+            }
+        }, threads);
+    }
+
+    // Give the hidden layer's weights Wh and their velocity to the threads of teams_[team] (or
+    // back to net.Wh and velocity_.Wh: kNetwork), each thread its units' columns.
+    void hold(std::size_t team) {
+        if (team == holder_) return;
+        if (net_.hidden)
+            for (const bool take : {false, true}) {   // the old holder gives them back, the new one takes them
+                const std::size_t which = take ? team : holder_;
+                if (which == kNetwork) continue;
+                Team& to = teams_[which];
+                pool_.run([&](std::size_t t) {
+                    const auto [f0, f1] = units(t, to.size);
+                    ThreadColumns& mine = to.columns[t];
+                    const View<float> Wh = net_.Wh.view().columns(f0, f1);
+                    if (take) copy(mine.Wh.view(), Wh);
+                    else copy(Wh, mine.Wh.view());
+                    if (opt_.omega == 0) return;
+                    const View<float> vWh = velocity_.Wh.view().columns(f0, f1);
+                    if (take) copy(mine.vWh.view(), vWh);
+                    else copy(vWh, mine.vWh.view());
+                }, to.size);
+            }
+        holder_ = team;
+    }
+
+    // Thread t's share of `rows` samples in a team of n: [begin, end).
+    static std::pair<std::size_t, std::size_t> samples(std::size_t rows, std::size_t t, std::size_t n) {
+        return share(rows, t, n);
+    }
+    // Thread t's share of the F units in a team of n: [begin, end), whole blocks of kUnitBlock
+    // (but the last).
+    std::pair<std::size_t, std::size_t> units(std::size_t t, std::size_t n) const {
+        const auto [b0, b1] = share((F_ + kUnitBlock - 1) / kUnitBlock, t, n);
         return {std::min(F_, b0 * kUnitBlock), std::min(F_, b1 * kUnitBlock)};
     }
 
@@ -175,12 +323,13 @@ private:
         return by_rows ? v.view().row_range(f0, f1) : v.view().columns(f0, f1);
     }
 
-    // One step on the batch of `rows` samples from `start` in the epoch's order.
-    void step(std::size_t t, std::size_t start, std::size_t rows, float eta) {
+    // One step of thread t of `team` on the batch of `rows` samples from `start` in the
+    // epoch's order.
+    void step(Team& team, std::size_t t, std::size_t start, std::size_t rows, float eta) {
         Network<float>& net = net_;
-        ThreadColumns& mine = thread_columns_[t];
-        const std::size_t f0 = units(t).first, f1 = units(t).second;   // (captured below)
-        const auto [i0, i1] = samples(rows, t);
+        ThreadColumns& mine = team.columns[t];
+        const std::size_t f0 = units(t, team.size).first, f1 = units(t, team.size).second;   // (captured below)
+        const auto [i0, i1] = samples(rows, t, team.size);
         const View<float> X = mine.X.view().row_range(0, rows);
         const std::uint8_t* y = shuffled_.labels.data() + start;   // the batch's labels
         const View<float> Zh = mine.Zh.view().row_range(0, rows);
@@ -194,7 +343,7 @@ private:
             dense_forward(Zh, X, mine.Wh.view(), net.bh.data() + f0);
             relu_forward(Ah.columns(f0, f1), Zh);
         }
-        pool_.barrier();
+        pool_.barrier(t);
         // 2. the output layer and its error, eq. (5), for this thread's samples
         if (i0 < i1) {
             const View<float> Zo = Zo_.view().row_range(i0, i1), Ao = Ao_.view().row_range(i0, i1);
@@ -203,7 +352,7 @@ private:
             softmax_cross_entropy_backward(Gamma_o.row_range(i0, i1), Ao, y + i0,
                                            1.0f / static_cast<float>(rows));
         }
-        pool_.barrier();
+        pool_.barrier(t);
 
         const float omega = static_cast<float>(opt_.omega);
         const float two_lambda = static_cast<float>(2 * opt_.lambda);
@@ -232,12 +381,16 @@ private:
     SgdOptions opt_;
     std::size_t B_, F_;
     Matrix<float> dbh_, dbo_;                   // 1×H, 1×K: bias gradients (eq. 3)
-    Network<float> velocity_;                   // v of bh, Wo and bo (empty without momentum)
-    std::vector<ThreadColumns> thread_columns_; // [thread]
+    Network<float> velocity_;                   // v of Wh, bh, Wo and bo (empty without momentum)
     Matrix<float> Ah_;                          // B×H: each thread writes the columns of its units
     Matrix<float> Zo_, Ao_, Gamma_o_;           // B×K: each thread writes the rows of its samples
     Dataset shuffled_;                          // the epoch's samples in the epoch's order
     std::vector<std::size_t> rows_;             // 0, 1, …, N−1: rows of shuffled_
+    std::vector<Team> teams_;                   // one thread, and the largest team worth sharing
+    static constexpr std::size_t kNetwork = static_cast<std::size_t>(-1);
+    std::size_t holder_ = kNetwork;             // the team whose threads hold Wh (or net.Wh itself)
+    TeamChoice choice_;
+    std::size_t steps_ = 0, shared_steps_ = 0;  // in the last epoch: all steps, those shared
 };
 
 // ---------------------------------------------------------------------------------------------

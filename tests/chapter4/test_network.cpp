@@ -253,7 +253,8 @@ Network<float> train_fast(const Network<float>& start, const Dataset& d, const S
                           const std::vector<std::size_t>& order, std::size_t threads) {
     Network<float> net = start;
     ThreadPool pool(threads);
-    Trainer trainer(net, pool, o);
+    Trainer trainer(net, pool, o, Trainer::Sharing::always);   // every thread, however small the step
+    CHECK_EQ(trainer.threads(), threads);
     for (std::size_t e = 0; e < kEpochs; ++e) trainer.epoch(d, order, static_cast<float>(learning_rate(o, e)));
     return net;
 }
@@ -337,6 +338,58 @@ TEST_CASE(trainer_equals_the_reference_step_bit_for_bit_without_penalty) {
         CHECK(same_bits(fast, reference));
         CHECK(!same_bits(fast, s.net));   // (and training moved the parameters)
     }
+}
+
+// With Sharing::measured the trainer gives each segment of batches to one thread or to the
+// whole pool, handing the hidden layer's columns (and their velocity) from one team to the
+// other; its first two segments always go to the pool, then to one thread. On 001's MLP, over
+// 107 batches (the last segment partial) and two epochs, with and without momentum, it gives
+// the reference step's bits.
+TEST_CASE(handing_steps_between_teams_changes_no_bit) {
+    for (double omega : {0.0, 0.9}) {
+        Rng rng(31);
+        const std::size_t N = (2 * TeamChoice::kSegment + 7) * 50;
+        Dataset d{N, 28, 28, std::vector<std::uint8_t>(N * 784), std::vector<std::uint8_t>(N)};
+        for (auto& p : d.pixels) p = static_cast<std::uint8_t>(rng.below(256));
+        for (auto& l : d.labels) l = static_cast<std::uint8_t>(rng.below(kClasses));
+        const Network<float> start = make_network<float>(784, 128, kClasses, rng);
+        const std::vector<std::size_t> order = rng.permutation(N);
+        const SgdOptions o{0.05, omega, 0.5, 0.0, 50};
+        Network<float> fast = start;
+        ThreadPool pool(2);
+        Trainer trainer(fast, pool, o);
+        CHECK_EQ(trainer.threads(), 2u);   // 784-128-10 with batches of 50 is worth sharing
+        for (std::size_t e = 0; e < 2; ++e) {
+            trainer.epoch(d, order, static_cast<float>(learning_rate(o, e)));
+            if (e == 0) CHECK(trainer.shared_fraction() > 0 && trainer.shared_fraction() < 1);
+        }
+        Network<float> reference = start;
+        ReferenceSgd<float> sgd(reference, o);
+        for (std::size_t e = 0; e < 2; ++e) sgd.epoch(d, order, static_cast<float>(learning_rate(o, e)));
+        CHECK(same_bits(fast, reference));
+    }
+}
+
+// The choice of team, fed made-up times per step: the pool first, then one thread; then the
+// faster of the two, the other one again after 4 segments, after 8 if it was slower again, …
+// up to 64; at once the other one if the chosen one becomes the slower.
+TEST_CASE(the_faster_team_runs_and_the_other_is_tried_ever_more_rarely) {
+    TeamChoice c;
+    auto run = [&](double pool_seconds, double one_seconds) {   // one segment of 10 steps
+        const std::size_t team = c.next();
+        c.record(10 * (team == 1 ? pool_seconds : one_seconds), 10);
+        return team;
+    };
+    CHECK_EQ(run(1, 2), 1u);
+    CHECK_EQ(run(1, 2), 0u);
+    std::vector<std::size_t> tries;   // segments at which one thread is tried again
+    for (std::size_t k = 1; k <= 400; ++k)
+        if (run(1, 2) == 0) tries.push_back(k);
+    const std::vector<std::size_t> expected = {4, 12, 28, 60, 124, 188, 252, 316, 380};
+    CHECK(tries == expected);
+    CHECK_EQ(run(3, 2), 1u);   // the pool becomes slower (another program starts) …
+    CHECK_EQ(run(3, 2), 0u);   // … and one thread takes over at once
+    CHECK_EQ(run(3, 2), 0u);
 }
 
 // With λ > 0 the penalty is rounded in another order (see above): each step, the two updates of
