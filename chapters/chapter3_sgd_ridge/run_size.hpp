@@ -71,7 +71,7 @@ inline double step_multiply_adds(Method m) {
 // default run is estimated at 10.6 s, so this is 11 times beyond it.
 constexpr double kNoticeSeconds = 120;
 // A run above an hour, or 4 GB of memory (more than many laptops can spare for one program; the
-// default run is estimated at 23 MB and holds at most 14 MB), is refused unless --allow-large.
+// default run is estimated at 24 MB and holds 14 MB), is refused unless --allow-large.
 constexpr double kLimitSeconds = 3600;
 constexpr double kLimitBytes = 4e9;
 
@@ -190,10 +190,15 @@ inline Work count_work(const Config& c) {
 // all points, with their QR copies; each grid's runs, which keep their training loss after every
 // epoch until they are scored (every tenth in a cross-validation search); the optimiser
 // comparison's paths (β, its distance to β* and the loss after every epoch of its 10 runs); and
-// the CSV text of every curve written per epoch (momentum.csv, optimizers.csv: about 100 bytes a
-// row, and up to half as much again as the text grows).
+// the CSV text of every curve written per epoch (momentum.csv, optimizers.csv: 60–70 bytes a
+// row, and up to twice that as the text grows), and the points of those curves in their figures
+// (momentum.svg: 3 curves, optimizers.svg: 2 panels of 10; a point's coordinates and its SVG text).
+// Measured: 14 MB at the default (estimated 24 MB); 253 MB for 50,000 epochs on 200 points
+// (estimated 290 MB), where the per-epoch curves are nearly all of it.
 constexpr double kProgramBytes = 5e6;
 constexpr double kCsvRowBytes = 150;
+constexpr double kSvgPointBytes = 64;
+constexpr double kCurvesDrawnPerEpoch = 3 + 2 * kChosenRules;
 
 inline double peak_bytes(const Config& c) {
     const Sizes s = sizes_of(c);
@@ -204,7 +209,8 @@ inline double peak_bytes(const Config& c) {
     const double losses = 8 * grid_runs * (s.epochs + 1);
     const double paths = 8 * kChosenRules * (s.epochs + 1) * (k + 7);   // β (k and its vector's size), distance, loss
     const double csv_rows = kCsvRowBytes * (3 + kChosenRules) * (s.epochs + 1);
-    return kProgramBytes + 64 * s.n + designs + losses + paths + csv_rows;
+    const double svg_points = kSvgPointBytes * kCurvesDrawnPerEpoch * (s.epochs + 1);
+    return kProgramBytes + 64 * s.n + designs + losses + paths + csv_rows + svg_points;
 }
 
 inline workload::Estimate estimate(const Config& c) {
@@ -223,7 +229,7 @@ inline workload::Bounds size_bounds() {
     b.notice_seconds = kNoticeSeconds;
     b.limit_seconds = kLimitSeconds;
     b.limit_bytes = kLimitBytes;
-    b.smaller = "--n, --epochs, --max-degree, --grid-points, --folds, --bootstrap";
+    b.smaller = "--n, --epochs, --max-degree, --sgd-degree, --grid-points, --folds, --bootstrap";
     b.step = "epoch";
     return b;
 }
