@@ -8,6 +8,10 @@
 //
 // Every line has one form in every program: "chapterN: <what> k/n  1.2 s  ETA 3.4 s  <note>",
 // the program's name set once by cli::run (progress::program()).
+//
+// A run announced as large before it starts (workload.hpp) must show progress from its first
+// epoch: off a terminal, every Progress then also prints a line after its first step and then
+// whenever kAnnouncedLineSeconds have passed since its last line (progress::announced()).
 #pragma once
 
 #include <algorithm>
@@ -48,22 +52,35 @@ inline std::string& program() {
     static std::string name;
     return name;
 }
+
+// Set by workload::check when it announces a large run; read by every Progress made after it.
+inline bool& announced() {
+    static bool on = false;
+    return on;
+}
+
+// In an announced run, the longest a Progress off a terminal stays silent between two lines.
+constexpr double kAnnouncedLineSeconds = 10;
 }  // namespace progress
 
 class Progress {
 public:
     // `out` defaults to standard error; any other stream gets the plain (non-terminal) lines.
     Progress(std::string label, std::size_t total, std::FILE* out = stderr)
-        : label_(std::move(label)), total_(total ? total : 1), out_(out),
-          terminal_(out == stderr && stderr_is_terminal()) {}
+        : label_(std::move(label)), total_(total ? static_cast<double>(total) : 1.0), out_(out),
+          terminal_(out == stderr && stderr_is_terminal()), often_(progress::announced()) {}
     ~Progress() { finish(); }
     Progress(const Progress&) = delete;
     Progress& operator=(const Progress&) = delete;
 
     // Record `n` more units of work done; `note` is shown after the bar.
-    void step(std::size_t n = 1, const std::string& note = "") {
+    void step(std::size_t n = 1, const std::string& note = "") { advance(static_cast<double>(n), note); }
+
+    // The same for a fraction of a unit (a share of the planned work: workload::Meter). The
+    // count shows whole units; the ETA uses the exact share done.
+    void advance(double n, const std::string& note = "") {
         interrupt::check();
-        done_ = std::min(total_, done_ + n);
+        done_ = std::min(total_, done_ + std::max(n, 0.0));
         if (terminal_) {
             // Redraw at most ~20 times a second, and always at the end.
             const double now = timer_.seconds();
@@ -71,9 +88,12 @@ public:
             last_draw_ = now;
             std::fprintf(out_, "\r%s\033[K", line(note).c_str());
         } else {
-            const std::size_t quarter = done_ * 4 / total_;
-            if (quarter > reported_quarter_) {
-                reported_quarter_ = quarter;
+            const auto quarter = static_cast<std::size_t>(done_ * 4 / total_);
+            const bool due = often_ && (lines_ == 0 || timer_.seconds() - last_line_ >= progress::kAnnouncedLineSeconds);
+            if (quarter > reported_quarter_ || due) {
+                reported_quarter_ = std::max(reported_quarter_, quarter);
+                ++lines_;
+                last_line_ = timer_.seconds();
                 std::fprintf(out_, "%s\n", line(note).c_str());
             }
         }
@@ -91,15 +111,16 @@ public:
 private:
     std::string line(const std::string& note) const {
         const double elapsed = timer_.seconds();
-        const double fraction = static_cast<double>(done_) / static_cast<double>(total_);
+        const double fraction = done_ / total_;
         const int width = 24, filled = static_cast<int>(fraction * width);
         std::string bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "]";
+        const auto done = static_cast<std::size_t>(done_), total = static_cast<std::size_t>(total_);
         char buf[160];
         if (done_ < total_ && done_ > 0)
-            std::snprintf(buf, sizeof buf, " %zu/%zu  %.1f s  ETA %.1f s", done_, total_, elapsed,
+            std::snprintf(buf, sizeof buf, " %zu/%zu  %.1f s  ETA %.1f s", done, total, elapsed,
                           elapsed / fraction - elapsed);
         else
-            std::snprintf(buf, sizeof buf, " %zu/%zu  %.1f s", done_, total_, elapsed);
+            std::snprintf(buf, sizeof buf, " %zu/%zu  %.1f s", done, total, elapsed);
         const std::string& program = progress::program();
         std::string head = label_;                          // "chapter2: random starts"
         if (label_ == program) head += ":";                 // "chapter5:"
@@ -108,9 +129,10 @@ private:
     }
 
     std::string label_;
-    std::size_t total_, done_ = 0, reported_quarter_ = 0;
+    double total_, done_ = 0;
+    std::size_t reported_quarter_ = 0, lines_ = 0;
     std::FILE* out_;
-    bool terminal_, finished_ = false;
-    double last_draw_ = -1;
+    bool terminal_, often_, finished_ = false;
+    double last_draw_ = -1, last_line_ = 0;
     Timer timer_;
 };

@@ -11,11 +11,17 @@
 //                                                                line_search_*.csv, line_searches.svg
 // With --x0: one BFGS run from that point, written to history.csv (and history.svg).
 // Every run: summary.md, the table printed on standard output with the figures and the command.
+// Before anything is created, the work a run may take is estimated (run_size.hpp): a run far
+// beyond the defaults says so first and reports its iterations, and one beyond the hard bounds
+// is refused unless --allow-large.
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "chapters/chapter1_single_layer_bfgs/network.hpp"
+#include "chapters/chapter1_single_layer_bfgs/run_size.hpp"
 #include "common/bfgs.hpp"
 #include "common/cli.hpp"
 #include "common/csv.hpp"
@@ -24,6 +30,7 @@
 #include "common/random.hpp"
 #include "common/summary.hpp"
 #include "common/table.hpp"
+#include "common/workload.hpp"
 
 namespace {
 
@@ -39,15 +46,29 @@ struct Options {
     int iterations = 20;
     std::uint64_t seed = 1;
     std::vector<double> x0;
+    bool allow_large = false;
 };
 
 // ---------------------------------------------------------------------------------------------
 // One BFGS run, and how it ended, in words.
 
+// The progress of a run announced as large (run_size.hpp): one step per BFGS iteration, counted
+// where the line search returns (BFGS calls it once per iteration).
+optim::LineSearch counted(optim::LineSearch search, workload::Meter& meter, const std::string& what, int iterations) {
+    return [search, &meter, what, iterations, k = 0](const optim::Objective& f, const Vector& x, double fx,
+                                                     const Vector& gx, const Vector& p) mutable {
+        optim::LineSearchResult r = search(f, x, fx, gx, p);
+        meter.advance(1, what + ": iteration " + std::to_string(++k) + " of " + std::to_string(iterations));
+        return r;
+    };
+}
+
 // One BFGS run with gtol = 0: all iterations are run, as in the report (unless ∇f is exactly 0,
-// the line search fails or a value becomes non-finite, which the result then says).
+// the line search fails or a value becomes non-finite, which the result then says). `meter`
+// (announced runs only) counts its iterations, `what` names the run there.
 optim::BfgsResult run_bfgs(const ch1::Samples& samples, const Vector& x0, double mu, double eta,
-                           const std::string& search, int iterations) {
+                           const std::string& search, int iterations, workload::Meter* meter = nullptr,
+                           const std::string& what = "") {
     optim::LineSearchOptions ls;
     ls.mu = mu;
     ls.eta = eta;
@@ -55,7 +76,10 @@ optim::BfgsResult run_bfgs(const ch1::Samples& samples, const Vector& x0, double
     o.max_iterations = iterations;
     o.gtol = 0;
     o.line_search = search == "report" ? optim::report_line_search(ls) : optim::wolfe_line_search(ls);
-    return optim::bfgs(ch1::make_objective(samples), x0, o);
+    if (meter) o.line_search = counted(o.line_search, *meter, what, iterations);
+    optim::BfgsResult r = optim::bfgs(ch1::make_objective(samples), x0, o);
+    if (meter) meter->advance(iterations - r.iterations(), what + ": stopped at iteration " + std::to_string(r.iterations()));
+    return r;
 }
 
 // A gradient this small next to f cannot be told from zero by evaluating f: central differences
@@ -133,6 +157,7 @@ struct Experiments {
     const ch1::Samples& samples;
     fs::path out;
     Vector normal;            // one N(0, 1) draw; every start is a multiple of it
+    workload::Meter* meter;   // the progress of an announced run, else null
     std::vector<Run> runs;    // in the order of the table
 
     // One run from scale·normal, written to `file`.
@@ -140,7 +165,8 @@ struct Experiments {
                    double mu, double eta, double scale, const std::string& search) {
         Vector x0 = normal;
         for (double& v : x0) v *= scale;
-        runs.push_back({experiment, label, search, run_bfgs(samples, x0, mu, eta, search, o.iterations)});
+        runs.push_back({experiment, label, search,
+                        run_bfgs(samples, x0, mu, eta, search, o.iterations, meter, experiment + ", " + label)});
         write_history(out / file, runs.back().result);
         return runs.back();
     }
@@ -249,12 +275,16 @@ summary::Summary experiments_summary(const Options& o, table::Text table) {
     return s;
 }
 
-int run_experiments(const Options& o, const ch1::Samples& samples, const fs::path& out, const std::string& command) {
-    Experiments e{o, samples, out, standard_normal_start(o.seed), {}};
+int run_experiments(const Options& o, const ch1::Samples& samples, const fs::path& out, const std::string& command,
+                    workload::Meter* meter) {
+    Experiments e{o, samples, out, standard_normal_start(o.seed), meter, {}};
     const plot::Series figure2_curve = figure2_convergence(e);
     figure3_wolfe_constants(e, figure2_curve);
     figure4_starting_points(e);
     line_search_comparison(e);
+    if (e.runs.size() != ch1::kExperimentRuns)   // the estimate (run_size.hpp) counts them
+        throw std::logic_error("the experiments ran " + std::to_string(e.runs.size()) + " BFGS runs, the estimate counts " +
+                               std::to_string(ch1::kExperimentRuns));
     const table::Text t = runs_table(e.runs, o.iterations);
     std::cout << t.aligned();
     summary::Summary s = experiments_summary(o, t);
@@ -264,8 +294,9 @@ int run_experiments(const Options& o, const ch1::Samples& samples, const fs::pat
 }
 
 // --x0: one run, its history as the table.
-int run_single(const Options& o, const ch1::Samples& samples, const fs::path& out, const std::string& command) {
-    const auto r = run_bfgs(samples, o.x0, o.mu, o.eta, o.line_search, o.iterations);
+int run_single(const Options& o, const ch1::Samples& samples, const fs::path& out, const std::string& command,
+               workload::Meter* meter) {
+    const auto r = run_bfgs(samples, o.x0, o.mu, o.eta, o.line_search, o.iterations, meter, "the run from --x0");
     write_history(out / "history.csv", r);
     save_figure(out / "history.svg", "BFGS from the given x0 (" + search_name(o.line_search) + ")",
                 {f_series(mu_eta(o.mu, o.eta), r)});
@@ -308,17 +339,30 @@ int main(int argc, char** argv) {
               {"report", "wolfe"});
     flags.add("mu", o.mu, "Armijo constant μ: f(x+αp) <= f(x) + μα∇fᵀp", cli::open_interval(0, 1));
     flags.add("eta", o.eta, "curvature constant η: ∇f(x+αp)ᵀp >= η∇fᵀp (needs μ < η)", cli::open_interval(0, 1));
-    flags.add("iterations", o.iterations, "BFGS iterations per run", cli::between(0, 100000));
+    flags.add("iterations", o.iterations, "BFGS iterations per run", cli::between(0, 1e9));
     flags.add("seed", o.seed, "seed of the random start x0 = scale·N(0, 1)");
     flags.add("x0", o.x0, "run once from x = (w11,w21,w31,w12,w22,w32), the columns of W", cli::any(), 6);
+    flags.add("allow-large", o.allow_large,
+              "run even when the work may exceed " + workload::duration_text(ch1::kLimitSeconds) + " or the memory " +
+                  workload::bytes_text(ch1::kLimitBytes) + " (see the chapter README, Large runs)");
     return cli::run(flags, argc, argv, [&] {
         if (o.mu >= o.eta)
             throw UsageError("--mu must be smaller than --eta (the Wolfe conditions need 0 < μ < η < 1; got μ = " +
                              table::param(o.mu) + ", η = " + table::param(o.eta) + ")");
         const ch1::Samples samples = ch1::load_samples(o.data);
-        files::ResultFolder folder(o.out);   // only now: every flag and the data have been checked
-        const int status = o.x0.empty() ? run_experiments(o, samples, folder.path(), flags.command_line())
-                                        : run_single(o, samples, folder.path(), flags.command_line());
+        ch1::RunSize size;
+        size.runs = o.x0.empty() ? ch1::kExperimentRuns : 1;
+        size.iterations = static_cast<std::size_t>(o.iterations);
+        size.samples = samples.Y.rows;
+        size.single = !o.x0.empty();
+        const bool announced = workload::check(ch1::estimate(size), ch1::size_bounds(), o.allow_large);
+        files::ResultFolder folder(o.out);   // only now: every flag, the data and the size have been checked
+        std::optional<workload::Meter> meter;   // an announced run reports every iteration
+        if (announced) meter.emplace(static_cast<double>(size.runs) * o.iterations);
+        workload::Meter* m = meter ? &*meter : nullptr;
+        const int status = o.x0.empty() ? run_experiments(o, samples, folder.path(), flags.command_line(), m)
+                                        : run_single(o, samples, folder.path(), flags.command_line(), m);
+        if (meter) meter->finish();
         folder.publish();
         return status;
     });

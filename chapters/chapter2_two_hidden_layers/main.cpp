@@ -12,6 +12,9 @@
 //                               teacher                         starts.csv
 //   plus data.csv (the data), teacher.json (the teacher's weights) and summary.md.
 // --dump-gradient FILE writes the data, the start weights, f and the full gradient as JSON.
+// Before anything is created, the work of a run is estimated (run_size.hpp): a run far beyond
+// the defaults says so first and reports its iterations, and one beyond the hard bounds is
+// refused unless --allow-large. One progress meter counts the whole run's work.
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "chapters/chapter2_two_hidden_layers/network.hpp"
+#include "chapters/chapter2_two_hidden_layers/run_size.hpp"
 #include "common/bfgs.hpp"
 #include "common/cli.hpp"
 #include "common/csv.hpp"
@@ -29,6 +33,7 @@
 #include "common/progress.hpp"
 #include "common/summary.hpp"
 #include "common/table.hpp"
+#include "common/workload.hpp"
 
 namespace {
 
@@ -43,6 +48,7 @@ struct Options {
     double lr = 0.5;
     int starts = 10;
     std::string dump_gradient;
+    bool allow_large = false;
 };
 
 // The student's start: every weight N(0, scale²), from the seed's stream 1 (+ k for start k).
@@ -199,11 +205,26 @@ table::Text gradient_check_experiment(const Options& o, const ch2::TeacherData& 
 // ---------------------------------------------------------------------------------------------
 // Training from the student's start, by BFGS and by gradient descent, f on both sets.
 
-optim::BfgsResult train_bfgs(const ch2::TeacherData& t, const Vec& x0, int iterations, bool keep_path) {
+// The progress of BFGS on the meter: one step per iteration (BFGS calls its line search once
+// per iteration), weighed by the evaluations that iteration took.
+optim::LineSearch counted(workload::Meter& meter, const std::string& what, int iterations) {
+    return [search = optim::wolfe_line_search(optim::LineSearchOptions{}), &meter, what, iterations, k = 0](
+               const optim::Objective& f, const Vec& x, double fx, const Vec& gx, const Vec& p) mutable {
+        optim::LineSearchResult r = search(f, x, fx, gx, p);
+        meter.advance(static_cast<double>(r.trials) * ch2::kTrainSamples,
+                      what + ": iteration " + std::to_string(++k) + " of at most " + std::to_string(iterations));
+        return r;
+    };
+}
+
+// BFGS with strong Wolfe (LineSearchOptions' defaults, as optim::bfgs chooses by itself).
+optim::BfgsResult train_bfgs(const ch2::TeacherData& t, const Vec& x0, int iterations, bool keep_path,
+                             workload::Meter& meter, const std::string& what) {
     optim::BfgsOptions o;
     o.max_iterations = iterations;
     o.gtol = 1e-10;
     o.keep_path = keep_path;
+    o.line_search = counted(meter, what, iterations);
     return optim::bfgs(ch2::make_objective(t.train), x0, o);
 }
 
@@ -231,16 +252,32 @@ std::vector<double> test_curve(const ch2::TeacherData& t, const std::vector<Vec>
     return test;
 }
 
-Curve bfgs_curve(const ch2::TeacherData& t, const Vec& x0, int iterations) {
-    const auto r = train_bfgs(t, x0, iterations, true);
+// On the meter: the run's iterations as they are taken, then the rest of its planned work
+// (run_size.hpp) at once, the test curve and the iterations it did not need included.
+Curve bfgs_curve(const ch2::TeacherData& t, const Vec& x0, int iterations, workload::Meter& meter) {
+    const auto r = train_bfgs(t, x0, iterations, true, meter, "BFGS from the student's start");
     Curve c{"BFGS (strong Wolfe)", "BFGS", {}, test_curve(t, r.path), r.reason + saturation_note(r)};
     for (const auto& it : r.history) c.train.push_back(it.f);
+    meter.advance(ch2::bfgs_work(static_cast<std::size_t>(iterations)) -
+                  static_cast<double>(r.evaluations - 1) * ch2::kTrainSamples, "BFGS: " + c.stopped);
     return c;
 }
 
-Curve gradient_descent_curve(const ch2::TeacherData& t, const Vec& x0, double lr, int iterations) {
-    const auto r = ch2::gradient_descent(ch2::make_objective(t.train), x0, lr, iterations);
-    return {"gradient descent, lr " + table::param(lr), "gradient descent", r.f, test_curve(t, r.path), r.reason};
+Curve gradient_descent_curve(const ch2::TeacherData& t, const Vec& x0, double lr, int iterations,
+                             workload::Meter& meter) {
+    const optim::Objective f = ch2::make_objective(t.train);
+    int k = 0;
+    const optim::Objective counted = [&](const Vec& x, Vec& g) {
+        const double fx = f(x, g);
+        meter.advance(ch2::kTrainSamples, "gradient descent: iteration " + std::to_string(k++) + " of " +
+                                              std::to_string(iterations));
+        return fx;
+    };
+    const auto r = ch2::gradient_descent(counted, x0, lr, iterations);
+    Curve c{"gradient descent, lr " + table::param(lr), "gradient descent", r.f, test_curve(t, r.path), r.reason};
+    meter.advance(ch2::descent_work(static_cast<std::size_t>(iterations)) - k * static_cast<double>(ch2::kTrainSamples),
+                  "gradient descent: " + c.stopped);
+    return c;
 }
 
 // Entry k of a curve, or NaN (an empty cell, a "—" in a table) past its end.
@@ -280,9 +317,10 @@ void save_training(const fs::path& out, const std::vector<Curve>& curves) {
     plot::save(out / "training.svg", plot::to_svg(fig));
 }
 
-std::vector<Curve> training_experiment(const Options& o, const ch2::TeacherData& t, const fs::path& out) {
+std::vector<Curve> training_experiment(const Options& o, const ch2::TeacherData& t, const fs::path& out,
+                                       workload::Meter& meter) {
     const Vec x0 = ch2::pack(student_start(o.seed, o.init_scale));
-    std::vector<Curve> curves{bfgs_curve(t, x0, o.iterations), gradient_descent_curve(t, x0, o.lr, o.iterations)};
+    std::vector<Curve> curves{bfgs_curve(t, x0, o.iterations, meter), gradient_descent_curve(t, x0, o.lr, o.iterations, meter)};
     save_training(out, curves);
     return curves;
 }
@@ -298,16 +336,18 @@ table::Text training_table(const std::vector<Curve>& curves) {
 // ---------------------------------------------------------------------------------------------
 // BFGS from several random starts: the problem is not convex.
 
-std::string multi_start_experiment(const Options& o, const ch2::TeacherData& t, const fs::path& out) {
+std::string multi_start_experiment(const Options& o, const ch2::TeacherData& t, const fs::path& out,
+                                   workload::Meter& meter) {
     csv::Writer starts({"start", "iterations", "train_f", "test_f", "stopped"});
     int found_teacher = 0, finite = 0;
     double best_test = 0, worst_test = 0;
-    Progress progress("chapter2: random starts", static_cast<std::size_t>(o.starts));
+    constexpr int kIterations = static_cast<int>(ch2::kStartIterations);
     for (int k = 0; k < o.starts; ++k) {
-        const auto r = train_bfgs(t, ch2::pack(student_start(o.seed, o.init_scale, k)), 1000, false);
+        const std::string what = "random start " + std::to_string(k + 1) + " of " + std::to_string(o.starts);
+        const auto r = train_bfgs(t, ch2::pack(student_start(o.seed, o.init_scale, k)), kIterations, false, meter, what);
         const double test_f = ch2::objective(ch2::unpack(r.x), t.test);
         starts.row({std::to_string(k), std::to_string(r.iterations()), csv::num(r.f), csv::num(test_f), r.reason});
-        progress.step();
+        meter.advance(ch2::start_work() - static_cast<double>(r.evaluations - 1) * ch2::kTrainSamples, what + ": done");
         if (!std::isfinite(test_f)) continue;
         found_teacher += test_f < 1e-12;
         best_test = finite ? std::min(best_test, test_f) : test_f;
@@ -315,7 +355,8 @@ std::string multi_start_experiment(const Options& o, const ch2::TeacherData& t, 
         ++finite;
     }
     starts.save(out / "starts.csv");
-    const std::string head = "BFGS from " + std::to_string(o.starts) + " random starts (1000 iterations at most): ";
+    const std::string head =
+        "BFGS from " + std::to_string(o.starts) + " random starts (" + std::to_string(kIterations) + " iterations at most): ";
     if (finite == 0) return head + "none gives a finite f (see starts.csv).";
     return head + std::to_string(found_teacher) + " reach the teacher (test f < 1e-12); test f from " +
            table::sci(best_test, 3) + " to " + table::sci(worst_test, 3) + "." +
@@ -354,13 +395,15 @@ summary::Summary chapter_summary(const Options& o, const table::Text& check, con
     return s;
 }
 
-int run(const Options& o, const fs::path& out, const std::string& command) {
+int run(const Options& o, const fs::path& out, const std::string& command, double planned_work) {
     const ch2::TeacherData t = ch2::make_teacher_data(o.seed);
-    Timer timer;
+    workload::Meter meter(planned_work);
     write_data(out, t);
     const table::Text check = gradient_check_experiment(o, t, out);
-    const std::vector<Curve> curves = training_experiment(o, t, out);
-    const std::string starts_line = multi_start_experiment(o, t, out);
+    meter.advance(ch2::gradient_check_work(), "gradient check");
+    const std::vector<Curve> curves = training_experiment(o, t, out, meter);
+    const std::string starts_line = multi_start_experiment(o, t, out, meter);
+    meter.finish();
     const table::Text training = training_table(curves);
     std::cout << "Gradient check (norm-wise relative error against central differences):\n"
               << check.aligned() << "\nTraining from the same start (x0 = " << table::param(o.init_scale)
@@ -382,17 +425,22 @@ int main(int argc, char** argv) {
                      "and gradient descent.");
     flags.add("out", o.out, "folder for CSV, SVG, JSON and summary.md");
     flags.add("seed", o.seed, "seed of the teacher, the data and the student's start");
-    flags.add("iterations", o.iterations, "iterations of BFGS and of gradient descent", cli::between(0, 100000));
+    flags.add("iterations", o.iterations, "iterations of BFGS and of gradient descent", cli::between(0, 1e9));
     flags.add("init-scale", o.init_scale, "the student starts from weights N(0, scale²)", cli::positive());
     flags.add("lr", o.lr, "learning rate η of gradient descent", cli::positive());
-    flags.add("starts", o.starts, "random starts for the BFGS multi-start table", cli::between(1, 1000));
+    flags.add("starts", o.starts, "random starts for the BFGS multi-start table", cli::between(1, 1e6));
     flags.add("dump-gradient", o.dump_gradient,
               "write y, z, W1, W2, W3, f, dW1, dW2, dW3 (the full gradient at the start) as JSON to this file, "
               "and do nothing else");
+    flags.add("allow-large", o.allow_large,
+              "run even when the estimated work exceeds " + workload::duration_text(ch2::kLimitSeconds) +
+                  " or the memory " + workload::bytes_text(ch2::kLimitBytes) + " (see the chapter README, Large runs)");
     return cli::run(flags, argc, argv, [&] {
         if (!o.dump_gradient.empty()) return dump_gradient(o);
-        files::ResultFolder folder(o.out);   // every flag has been checked; chapter 2 reads no data
-        const int status = run(o, folder.path(), flags.command_line());
+        const workload::Estimate size = ch2::estimate({static_cast<std::size_t>(o.iterations), static_cast<std::size_t>(o.starts)});
+        workload::check(size, ch2::size_bounds(), o.allow_large);
+        files::ResultFolder folder(o.out);   // every flag and the size have been checked; chapter 2 reads no data
+        const int status = run(o, folder.path(), flags.command_line(), size.work);
         folder.publish();
         return status;
     });

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chapters/chapter3_sgd_ridge/design.hpp"
@@ -341,10 +342,15 @@ inline MomentumCurves momentum_curves(const Design& design, const Config& c) {
         {"plain", "plain, η = " + eta, plain, {}},
         {"momentum", "momentum ω = " + table::param(c.omega) + ", η = " + eta, momentum, {}},
         {"plain_large_eta", "plain, η = " + table::param(larger.eta) + " = η/(1−ω)", larger, {}}};
-    for (LossCurve curve : runs) {
-        Rng rng = sgd_shuffles(c);
-        curve.result = sgd(design.X_train, design.z_train, curve.options, rng);
-        m.curves.push_back(curve);
+    // The three run together on the same shuffles: each gets what sgd() alone would give it.
+    std::vector<SgdOptions> options;
+    for (const LossCurve& curve : runs) options.push_back(curve.options);
+    Progress progress("momentum curves", static_cast<std::size_t>(c.epochs));
+    std::vector<SgdResult> results = sgd_together(design.X_train, design.z_train, options, sgd_shuffles(c),
+                                                  [&](std::size_t) { progress.step(); });
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        m.curves.push_back(runs[k]);
+        m.curves.back().result = std::move(results[k]);
     }
     return m;
 }

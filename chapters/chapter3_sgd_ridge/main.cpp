@@ -15,6 +15,9 @@
 // redone elsewhere) and summary.md. Every setting behind a headline number is chosen by K-fold
 // cross-validation on the training set (model_selection.hpp); the test set scores the chosen model.
 // Standard output: the headline tables. Standard error: progress.
+// Before anything is created, the work of a run is estimated from its flags (run_size.hpp): a
+// run far beyond the defaults says so first and reports every stage from its first epoch, and one
+// beyond the hard bounds is refused unless --allow-large.
 
 #include <cmath>
 #include <cstddef>
@@ -25,12 +28,14 @@
 
 #include "chapters/chapter3_sgd_ridge/experiments.hpp"
 #include "chapters/chapter3_sgd_ridge/figures.hpp"
+#include "chapters/chapter3_sgd_ridge/run_size.hpp"
 #include "common/cli.hpp"
 #include "common/csv.hpp"
 #include "common/errors.hpp"
 #include "common/files.hpp"
 #include "common/summary.hpp"
 #include "common/table.hpp"
+#include "common/workload.hpp"
 
 namespace fs = std::filesystem;
 
@@ -429,9 +434,10 @@ std::string setup_text(const Config& c, const FrankeData& data, const Design& de
            "over " + std::to_string(c.bootstrap) + " bootstrap resamples of it.";
 }
 
-int run_chapter(const Config& c, const std::string& out, const std::string& command) {
+int run_chapter(const Config& c, const std::string& out, const std::string& command, bool allow_large) {
     check_flags(c);
-    files::ResultFolder folder(out);
+    workload::check(estimate(c), size_bounds(), allow_large);
+    files::ResultFolder folder(out);   // every flag and the run's size have been checked
     Report report{folder.path(), {}, {}, {}};
 
     const FrankeData data = make_franke_data(static_cast<std::size_t>(c.n), c.seed, c.sigma);
@@ -479,7 +485,7 @@ int run_chapter(const Config& c, const std::string& out, const std::string& comm
     return 0;
 }
 
-void add_flags(cli::Flags& flags, Config& c, std::string& out) {
+void add_flags(cli::Flags& flags, Config& c, std::string& out, bool& allow_large) {
     flags.add("out", out, "folder for the CSV files, SVG figures and summary.md");
     flags.add("seed", c.seed, "seed of the data (shared Franke recipe), SGD shuffles and bootstrap");
     flags.add("n", c.n, "number of Franke points; 75 % train, 25 % test", cli::between(20, 100000));
@@ -500,6 +506,9 @@ void add_flags(cli::Flags& flags, Config& c, std::string& out) {
               cli::between(2, 100000));
     flags.add("folds", c.folds, "K of the K-fold cross-validation on the training set that chooses every setting",
               cli::between(2, 20));
+    flags.add("allow-large", allow_large,
+              "run even when the estimated time exceeds " + workload::duration_text(kLimitSeconds) +
+                  " or the memory " + workload::bytes_text(kLimitBytes) + " (see the chapter README, Large runs)");
 }
 
 }  // namespace
@@ -507,11 +516,12 @@ void add_flags(cli::Flags& flags, Config& c, std::string& out) {
 int main(int argc, char** argv) {
     Config c;
     std::string out = files::default_results_dir("chapter3").string();
+    bool allow_large = false;
     cli::Flags flags("chapter3",
                      "SGD, OLS and Ridge regression on the Franke function: closed form against "
                      "degree, SGD grids over η, batch size, decay and λ, momentum; SGD, momentum, Adagrad, "
                      "RMSprop and Adam against the exact optimum; every setting chosen by cross-validation "
                      "on the training set (001, 003).");
-    add_flags(flags, c, out);
-    return cli::run(flags, argc, argv, [&] { return run_chapter(c, out, flags.command_line()); });
+    add_flags(flags, c, out, allow_large);
+    return cli::run(flags, argc, argv, [&] { return run_chapter(c, out, flags.command_line(), allow_large); });
 }

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chapters/chapter3_sgd_ridge/experiments.hpp"
@@ -123,15 +124,22 @@ inline double distance_to_optimum(const Vector& beta, const Vector& beta_star) {
 inline std::vector<OptimizerRun> optimizer_runs(const Design& design, const Optimum& optimum,
                                                 const std::vector<OptimizerCandidate>& search, const Config& c) {
     std::vector<OptimizerRun> runs;
+    std::vector<SgdOptions> options;
     for (const OptimizerCandidate& cand : search) {
         if (!cand.chosen) continue;
-        OptimizerRun run{cand.options, cand.cv_mse, {}, {}, {}};
-        run.options.keep_path = true;
-        Rng rng = sgd_shuffles(c);
-        run.result = sgd(design.X_train, design.z_train, run.options, rng);
+        runs.push_back({cand.options, cand.cv_mse, {}, {}, {}});
+        runs.back().options.keep_path = true;
+        options.push_back(runs.back().options);
+    }
+    // All together on the same shuffles: each run gets what sgd() alone would give it.
+    Progress progress("optimisers", static_cast<std::size_t>(c.epochs));
+    std::vector<SgdResult> results = sgd_together(design.X_train, design.z_train, options, sgd_shuffles(c),
+                                                  [&](std::size_t) { progress.step(); });
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        OptimizerRun& run = runs[k];
+        run.result = std::move(results[k]);
         for (const Vector& beta : run.result.path) run.distance.push_back(distance_to_optimum(beta, optimum.beta));
         if (!run.result.diverged) run.scores = score_fit(design, run.result.beta, c);
-        runs.push_back(run);
     }
     return runs;
 }

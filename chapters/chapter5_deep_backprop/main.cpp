@@ -67,57 +67,24 @@ struct Settings {
 
 // ---------------------------------------------------------------------------------------------
 // Progress, counted in multiply-adds (run_size.hpp), so that the ETA weighs each epoch by its
-// work. A run announced as large also reports its epochs: on a terminal in the bar's note,
-// otherwise as a line after its first epoch and then at most every 10 s.
-
-std::string duration_text(double s) {
-    if (s < 60) return table::seconds(s);
-    if (s < 3600) return table::fixed(s / 60, 0) + " min";
-    return table::fixed(s / 3600, 1) + " h";
-}
-
-std::string bytes_text(double b) {
-    return b < 1e9 ? table::fixed(b / 1e6, 0) + " MB" : table::fixed(b / 1e9, 1) + " GB";
-}
+// work (common/workload.hpp). A run announced as large reports from its first epoch: on a
+// terminal in the bar's note, otherwise as a line after its first epoch and then at most every 10 s.
 
 class WorkMeter {
 public:
-    // `announce`: the run was announced as large, so its epochs are reported.
-    WorkMeter(double total_multiply_adds, bool announce)
-        : total_(std::max(total_multiply_adds, 1.0)), announce_(announce), bar_("chapter5", kSteps) {}
+    explicit WorkMeter(double total_multiply_adds) : meter_(total_multiply_adds) {}
 
     EpochHook hook(const std::string& run) {
-        return [this, run](std::size_t epoch, std::size_t epochs, double work) { epoch_done(run, epoch, epochs, work); };
+        return [this, run](std::size_t epoch, std::size_t epochs, double work) {
+            meter_.advance(work, run + ": epoch " + std::to_string(epoch) + " of " + std::to_string(epochs));
+        };
     }
     // A safe point to stop at (Ctrl-C) in work too small to plan.
-    void tick() { bar_.step(0); }
-    void finish() {
-        bar_.step(kSteps - shown_);
-        bar_.finish();
-    }
+    void tick() { meter_.tick(); }
+    void finish() { meter_.finish(); }
 
 private:
-    static constexpr std::size_t kSteps = 100;   // the bar counts per cent of the planned work
-
-    void epoch_done(const std::string& run, std::size_t epoch, std::size_t epochs, double work) {
-        done_ += work;
-        const auto target = static_cast<std::size_t>(kSteps * std::min(1.0, done_ / total_));
-        const std::string note = announce_ ? run + ": epoch " + std::to_string(epoch) + " of " + std::to_string(epochs) : "";
-        bar_.step(target - std::min(target, shown_), note);
-        shown_ = std::max(shown_, target);
-        if (!announce_ || stderr_is_terminal()) return;
-        const double now = bar_.seconds();
-        if (lines_ > 0 && now - last_line_ < 10) return;
-        ++lines_;
-        last_line_ = now;
-        std::cerr << "chapter5: " << note << " done after " << duration_text(now) << ", about "
-                  << duration_text(now * (total_ - std::min(done_, total_)) / done_) << " to go\n";
-    }
-
-    double total_, done_ = 0, last_line_ = 0;
-    bool announce_;
-    std::size_t shown_ = 0, lines_ = 0;
-    Progress bar_;
+    workload::Meter meter_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1266,7 +1233,7 @@ void add_flags(cli::Flags& flags, Settings& s, FlagValues& v) {
               cli::between(1, 1000000));
     flags.add("allow-large", s.allow_large,
               "run even when the estimated work exceeds " + table::sci(kLimitMultiplyAdds, 0) +
-                  " multiply-adds (40 to 80 min) or the memory " + bytes_text(kLimitBytes));
+                  " multiply-adds (40 to 80 min) or the memory " + workload::bytes_text(kLimitBytes));
 }
 
 bool selected(const FlagValues& v, const std::string& name) {
@@ -1339,25 +1306,16 @@ std::string describe_run(const RunSize& r) {
 }
 
 // The estimate of the selected experiments; refused beyond the bounds, announced beyond the
-// notice bound (run_size.hpp).
+// notice bound (run_size.hpp, common/workload.hpp).
 Estimate check_size(const Settings& s, const FlagValues& v) {
     std::vector<RunSize> runs;
     for (const Experiment& e : kExperiments)
         if (selected(v, e.name) && e.plan)
             for (RunSize& r : e.plan(s)) runs.push_back(std::move(r));
     const Estimate e = estimate(runs);
-    const std::string cost = table::sci(e.multiply_adds, 1) + " multiply-adds (about " + duration_text(e.seconds) +
-                             " at this code's measured rates) and about " + bytes_text(e.bytes) + " of memory";
-    if (beyond_limits(e) && !s.allow_large) {
-        const std::string bound = e.multiply_adds > kLimitMultiplyAdds
-                                      ? "the bound of " + table::sci(kLimitMultiplyAdds, 0) + " multiply-adds"
-                                      : "the bound of " + bytes_text(kLimitBytes) + " of memory";
-        throw UsageError("this run needs about " + cost + ", beyond " + bound +
-                         ": make it smaller (--layers, --epochs, --moons-n, --franke-n) or add --allow-large");
-    }
-    if (needs_notice(e) || beyond_limits(e))
-        std::cerr << "chapter5: a large run: about " << cost << "\nchapter5: the largest training run is "
-                  << describe_run(e.largest) << "; progress after every epoch\n";
+    workload::Estimate w = as_workload(e);
+    if (e.largest_multiply_adds > 0) w.detail = "the largest training run is " + describe_run(e.largest);
+    workload::check(w, size_bounds(), s.allow_large);
     return e;
 }
 
@@ -1387,7 +1345,7 @@ summary::Summary summary_frame(const Settings& s, const cli::Flags& flags) {
 int run(const Settings& s, const FlagValues& v, const Estimate& e, const cli::Flags& flags) {
     files::ResultFolder folder(v.out);
     Timer timer;
-    WorkMeter meter(e.multiply_adds, needs_notice(e) || beyond_limits(e));
+    WorkMeter meter(e.multiply_adds);
     Context ctx(s, folder.path(), meter, summary_frame(s, flags));
     for (const Experiment& x : kExperiments)
         if (selected(v, x.name)) x.run(ctx);

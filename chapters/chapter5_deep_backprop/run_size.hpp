@@ -1,6 +1,7 @@
 // run_size.hpp — how much work and memory a training run of this chapter takes, estimated
 // before it starts: a run far beyond the defaults says first what it will cost, and one beyond
-// all reason is refused unless the user asks for it (--allow-large).
+// all reason is refused unless the user asks for it (--allow-large). The counting is this
+// chapter's; the policy (what is said, what is refused, and how) is common/workload.hpp's.
 //
 // Work is counted in multiply-adds. One epoch of mini-batch SGD over N_train samples, then the
 // learning-curve passes over the training and the test set (train_with_curve, experiments.hpp),
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "chapters/chapter5_deep_backprop/activations.hpp"
+#include "common/workload.hpp"
 
 // The rate of this code's training loop, in multiply-adds per second of one core: `make bench`
 // (bench5) measures it for networks from 2-128-1 to 2-4096-4096-1. On the AMD EPYC (AVX-512,
@@ -172,7 +174,29 @@ inline Estimate estimate(const std::vector<RunSize>& runs) {
     return e;
 }
 
-inline bool needs_notice(const Estimate& e) { return e.largest_multiply_adds > kNoticeMultiplyAdds; }
-inline bool beyond_limits(const Estimate& e) {
-    return e.multiply_adds > kLimitMultiplyAdds || e.bytes > kLimitBytes;
+// The bounds above, for the common policy (workload::check).
+inline workload::Bounds size_bounds() {
+    workload::Bounds b;
+    b.unit = "multiply-adds";
+    b.rate = "at this code's measured rates";
+    b.notice_work = kNoticeMultiplyAdds;
+    b.limit_work = kLimitMultiplyAdds;
+    b.limit_bytes = kLimitBytes;
+    b.smaller = "--layers, --epochs, --moons-n, --franke-n";
+    b.step = "epoch";
+    return b;
 }
+
+// The estimate as the common policy reads it: the notice bound is compared with the largest
+// training run, the hard bounds with the whole run.
+inline workload::Estimate as_workload(const Estimate& e) {
+    workload::Estimate w;
+    w.work = e.multiply_adds;
+    w.seconds = e.seconds;
+    w.bytes = e.bytes;
+    w.notice_work = e.largest_multiply_adds;
+    return w;
+}
+
+inline bool needs_notice(const Estimate& e) { return workload::needs_notice(as_workload(e), size_bounds()); }
+inline bool beyond_limits(const Estimate& e) { return workload::beyond_limits(as_workload(e), size_bounds()); }

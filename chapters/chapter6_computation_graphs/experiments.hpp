@@ -24,7 +24,6 @@
 #include "chapters/chapter6_computation_graphs/quizzes.hpp"
 #include "chapters/chapter6_computation_graphs/training.hpp"
 #include "common/finite_difference.hpp"
-#include "common/progress.hpp"
 #include "common/random.hpp"
 
 namespace ch6 {
@@ -336,6 +335,9 @@ inline double log_log_slope(const std::vector<double>& x, const std::vector<doub
 constexpr std::size_t kPerClass = 150;
 constexpr double kInputScale = 3.0;
 constexpr std::size_t kRecordEvery = 20;
+// The decision map: the chosen network's class probabilities on kMapNodes² points of [kMapLo, kMapHi]².
+constexpr double kMapLo = -1.3, kMapHi = 1.3;
+constexpr std::size_t kMapNodes = 131;
 
 struct TrainingResult {
     Dataset data;
@@ -345,16 +347,20 @@ struct TrainingResult {
     double test_accuracy = NAN, train_accuracy = NAN, validation_accuracy = NAN;
 };
 
+// after_step(i, k) is called after the gradient of step k of the run of etas[i], and
+// after_step(i, iterations + 1) when that run has ended (progress, interruption).
 inline TrainingResult train_spirals(std::size_t M, std::size_t K, const std::vector<double>& etas,
-                                    std::size_t iterations, std::uint64_t seed, Progress& progress) {
+                                    std::size_t iterations, std::uint64_t seed,
+                                    const std::function<void(std::size_t, std::size_t)>& after_step) {
     TrainingResult r;
     r.data = make_spirals(K, kPerClass, seed);
     r.split = split_60_20_20(r.data, seed);
-    for (double eta : etas) {
+    for (std::size_t i = 0; i < etas.size(); ++i) {
         Rng rng = Rng::stream(seed, 1);   // stream 1: the start, the same for every η
         const Net002 start = random_net_002(2, M, K, kInputScale, rng);
-        r.runs.push_back(gradient_descent(start, r.split.train, r.split.validation, eta, iterations, kRecordEvery));
-        progress.step();
+        r.runs.push_back(gradient_descent(start, r.split.train, r.split.validation, etas[i], iterations, kRecordEvery,
+                                          [&](std::size_t k) { after_step(i, k); }));
+        after_step(i, iterations + 1);
     }
     for (std::size_t k = 0; k < r.runs.size(); ++k)
         if (!r.runs[k].diverged &&

@@ -15,6 +15,10 @@
 //                                                         decision.csv, decision.svg
 //   plus summary.md. --dump-gradient FILE writes the seeded point and its gradient as JSON and
 //   does nothing else.
+// Before anything is read or created, the work of a run is estimated from its flags
+// (run_size.hpp): a run far beyond the defaults says so first and reports every iteration, and one
+// beyond the hard bounds is refused unless --allow-large. One progress meter counts the whole
+// run's work.
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -26,6 +30,7 @@
 #include "chapters/chapter6_computation_graphs/figures.hpp"
 #include "chapters/chapter6_computation_graphs/graph.hpp"
 #include "chapters/chapter6_computation_graphs/networks.hpp"
+#include "chapters/chapter6_computation_graphs/run_size.hpp"
 #include "chapters/chapter6_computation_graphs/training.hpp"
 #include "common/cli.hpp"
 #include "common/csv.hpp"
@@ -33,9 +38,9 @@
 #include "common/files.hpp"
 #include "common/plot/line_plot.hpp"
 #include "common/plot/region_map.hpp"
-#include "common/progress.hpp"
 #include "common/summary.hpp"
 #include "common/table.hpp"
+#include "common/workload.hpp"
 
 namespace {
 
@@ -51,7 +56,13 @@ struct Options {
     std::vector<double> etas{1, 3, 10};
     int max_width = 512;      // largest M of the cost study
     std::string dump_gradient;
+    bool allow_large = false;
 };
+
+RunSize run_size(const Options& o) {
+    return {static_cast<std::size_t>(o.hidden), static_cast<std::size_t>(o.classes),
+            static_cast<std::size_t>(o.iterations), o.etas.size(), static_cast<std::size_t>(o.max_width)};
+}
 
 std::string e2(double x) { return table::sci(x, 1); }
 std::string pct(double x) { return table::percent(x, 1); }
@@ -231,11 +242,12 @@ void networks_000(const Options& o, const Matrix& Y1, const Matrix& Z1, Output& 
 // ---------------------------------------------------------------------------------------------
 // 4. Why reverse mode
 
-void cost_experiment(const Options& o, Output& out, Progress& progress) {
+void cost_experiment(const Options& o, Output& out, workload::Meter& meter) {
     std::vector<CostRow> rows;
+    const double width_work = cost_study_work(run_size(o)) / static_cast<double>(cost_widths(static_cast<std::size_t>(o.max_width)));
     for (int M = 2; M <= o.max_width; M *= 2) {
         rows.push_back(measure_cost(static_cast<std::size_t>(M), o.seed));
-        progress.step();
+        meter.advance(width_work, "cost study: M = " + std::to_string(M) + " of at most " + std::to_string(o.max_width));
     }
     csv::Writer w({"parameters", "ad_seconds", "fd_seconds", "ratio"});
     table::Text t{"M", "parameters n", "graph (s)", "differences (s)", "ratio", "parameters differenced", "differences vs graph"};
@@ -285,9 +297,6 @@ void cost_experiment(const Options& o, Output& out, Progress& progress) {
 
 // ---------------------------------------------------------------------------------------------
 // 5. Training through the graph
-
-constexpr double kMapLo = -1.3, kMapHi = 1.3;
-constexpr std::size_t kMapNodes = 131;
 
 std::string run_label(const Run& r) { return "η = " + table::fmt("%g", r.eta); }
 
@@ -350,9 +359,29 @@ void save_decision(const TrainingResult& r, std::size_t K, Output& out) {
     save_figure(out, "decision.svg", plot::to_svg(m), "Decision regions of the trained network, with the test points");
 }
 
-void training_experiment(const Options& o, Output& out, Progress& progress) {
+// On the meter: each gradient as it is taken, then the rest of the run's planned work
+// (run_size.hpp) when it ends, the validation losses and the steps a diverged run did not take.
+TrainingResult counted_training(const Options& o, workload::Meter& meter) {
+    const RunSize size = run_size(o);
+    const auto iterations = static_cast<std::size_t>(o.iterations);
+    double done = 0;
+    const auto after_step = [&](std::size_t i, std::size_t k) {
+        const std::string run = "η = " + table::fmt("%g", o.etas[i]) + " (" + std::to_string(i + 1) + " of " +
+                                std::to_string(o.etas.size()) + ")";
+        if (k <= iterations) {
+            meter.advance(gradient_work(size), run + ": iteration " + std::to_string(k) + " of " + std::to_string(iterations));
+            done += gradient_work(size);
+        } else {
+            meter.advance(training_run_work(size) - done, run + ": done");
+            done = 0;
+        }
+    };
+    return train_spirals(size.hidden, size.classes, o.etas, iterations, o.seed, after_step);
+}
+
+void training_experiment(const Options& o, Output& out, workload::Meter& meter) {
     const auto M = static_cast<std::size_t>(o.hidden), K = static_cast<std::size_t>(o.classes);
-    const TrainingResult r = train_spirals(M, K, o.etas, static_cast<std::size_t>(o.iterations), o.seed, progress);
+    const TrainingResult r = counted_training(o, meter);
     table::Text t{"η", "final training L", "final validation L", "validation accuracy", "note"};
     std::string diverged;
     for (std::size_t k = 0; k < r.runs.size(); ++k) {
@@ -379,6 +408,7 @@ void training_experiment(const Options& o, Output& out, Progress& progress) {
     std::string accuracy_text;
     if (r.chosen >= 0) {
         save_decision(r, K, out);
+        meter.advance(decision_work(run_size(o)), "decision map");
         accuracy_text = pct(r.test_accuracy) + " (" + run_label(r.runs[r.chosen]) + ")";
         add_section(out, "Chosen " + run_label(r.runs[r.chosen]) + ": accuracy " + pct(r.train_accuracy) + " on the training set, " +
                              pct(r.validation_accuracy) + " on validation, **" + pct(r.test_accuracy) + " on the test set**.\n");
@@ -451,24 +481,23 @@ void load_000_s1(Matrix& Y, Matrix& Z) {
 }
 
 int run(const Options& o, const std::string& command) {
+    const workload::Estimate size = estimate(run_size(o));
+    workload::check(size, size_bounds(), o.allow_large);
     Matrix Y1, Z1;
     load_000_s1(Y1, Z1);   // before anything is written: a data error leaves no file
-    files::ResultFolder folder(o.out);
-    Timer timer;
+    files::ResultFolder folder(o.out);   // every flag, the run's size and the data have been checked
     Output out;
     out.summary.headline = table::Text({"quantity", "ours", "documents"});
     out.dir = folder.path();
-    std::size_t widths = 0;
-    for (int M = 2; M <= o.max_width; M *= 2) ++widths;
-    Progress progress("chapter6", widths + o.etas.size());
+    workload::Meter meter(size.work);
 
     const Point002 point = seeded_point(o.seed, static_cast<std::size_t>(o.hidden), static_cast<std::size_t>(o.classes));
     network_002(o, point, out);
     quiz_section(o, point, out);
     networks_000(o, Y1, Z1, out);
-    cost_experiment(o, out, progress);
-    training_experiment(o, out, progress);
-    progress.finish();
+    cost_experiment(o, out, meter);
+    training_experiment(o, out, meter);
+    meter.finish();
 
     save_summary(out, command);
     folder.publish();
@@ -496,6 +525,9 @@ int main(int argc, char** argv) {
     flags.add("dump-gradient", o.dump_gradient,
               "write x, c, W1, w10, W2, w20, L, dW1, dw10, dW2, dw20 at the seeded point as JSON to this file, and do "
               "nothing else");
+    flags.add("allow-large", o.allow_large,
+              "run even when the estimated time exceeds " + workload::duration_text(kLimitSeconds) + " or the memory " +
+                  workload::bytes_text(kLimitBytes) + " (see the chapter README, Large runs)");
     return cli::run(flags, argc, argv, [&] {
         if (!o.dump_gradient.empty()) return dump_gradient(o);
         return run(o, flags.command_line());

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "chapters/chapter6_computation_graphs/graph.hpp"
@@ -117,14 +118,17 @@ struct Run {
 
 // 002: θ ← θ − η ∇_θ L(θ) for `iterations` steps, ∇L from the graph. The losses are recorded every
 // `every` steps and at the end. A loss that is not finite or above 100 · max(L₀, 10⁻³) stops the
-// run as diverged; its recorded curve ends at the last acceptable loss.
+// run as diverged; its recorded curve ends at the last acceptable loss. after_step(k), if given,
+// is called after the gradient of step k (progress, interruption).
 inline Run gradient_descent(Net002 net, const Dataset& train, const Dataset& validation, double eta,
-                            std::size_t iterations, std::size_t every) {
+                            std::size_t iterations, std::size_t every,
+                            const std::function<void(std::size_t)>& after_step = {}) {
     Run run;
     run.eta = eta;
     double L0 = 0;
     for (std::size_t k = 0; k <= iterations; ++k) {
         const LossAndGradient lg = graph_gradient_002(net, train.x, train.c);
+        if (after_step) after_step(k);
         if (k == 0) L0 = lg.L;
         if (!std::isfinite(lg.L) || lg.L > 100.0 * std::max(L0, 1e-3)) {
             run.diverged = true;

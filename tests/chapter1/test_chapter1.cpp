@@ -1,10 +1,11 @@
 // Tests of chapter 1 (000 §1): the gradient against finite differences (also near saturation),
 // the x ↔ W order, the data file and the files the reader refuses, a hand-computed first BFGS
-// iteration, and our BFGS with the `report` line search against a line-by-line transcription of
-// the report's algorithm.
+// iteration, our BFGS with the `report` line search against a line-by-line transcription of
+// the report's algorithm, and the estimate of a run's work and memory (run_size.hpp).
 #include <cmath>
 
 #include "chapters/chapter1_single_layer_bfgs/network.hpp"
+#include "chapters/chapter1_single_layer_bfgs/run_size.hpp"
 #include "common/bfgs.hpp"
 #include "common/finite_difference.hpp"
 #include "common/random.hpp"
@@ -257,4 +258,71 @@ TEST_CASE(report_bfgs_matches_the_reports_algorithm_step_for_step) {
             CHECK_REL(ours.history[k].f, reference.f[k], 1e-6);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The estimate of work and memory (run_size.hpp)
+
+// By hand: one run from --x0, 3 iterations, the six samples, a trial limit of 60: at most
+// 1 + 3·60 = 181 evaluations of f and ∇f, 181·6 = 1086 sample evaluations, 1086 / 1e7 s; memory
+// 5e6 (the program) + 250·6 (the samples) + (200 + 250)·4 (four history rows, also as a table).
+TEST_CASE(estimate_of_a_small_run_counted_by_hand) {
+    ch1::RunSize r;
+    r.runs = 1;
+    r.iterations = 3;
+    r.samples = 6;
+    r.single = true;
+    CHECK_EQ(r.max_trials, 60);
+    CHECK_EQ(ch1::max_evaluations(r), 181.0);
+    const workload::Estimate e = ch1::estimate(r);
+    CHECK_EQ(e.work, 1086.0);
+    CHECK_REL(e.seconds, 1086.0 / 1e7, 1e-15);
+    CHECK_EQ(e.bytes, 5e6 + 1500 + 1800);
+    CHECK(e.at_most);
+}
+
+// The count is an upper bound in fact: no run of the report's experiments evaluates f and ∇f
+// more often than 1 + N·T times, whichever line search, start and number of iterations.
+TEST_CASE(estimate_bounds_the_evaluations_of_real_runs) {
+    Rng rng(1);
+    Vector normal(6);
+    for (double& v : normal) v = rng.normal();
+    for (int iterations : {20, 200})
+        for (double scale : {0.01, 1.0, 100.0})
+            for (bool report : {true, false}) {
+                optim::LineSearchOptions ls;
+                ls.mu = 1e-4;
+                ls.eta = 0.1;
+                optim::BfgsOptions o;
+                o.max_iterations = iterations;
+                o.gtol = 0;
+                o.line_search = report ? optim::report_line_search(ls) : optim::wolfe_line_search(ls);
+                Vector x0 = normal;
+                for (double& v : x0) v *= scale;
+                const optim::BfgsResult res = optim::bfgs(ch1::make_objective(report_samples()), x0, o);
+                ch1::RunSize r;
+                r.runs = 1;
+                r.iterations = static_cast<std::size_t>(iterations);
+                CHECK_LE(static_cast<double>(res.evaluations), ch1::max_evaluations(r));
+            }
+}
+
+// The default run stays far below the notice bound; a million iterations are announced (at
+// most 6 min), a hundred million refused (at most 10 h and 200 GB of history).
+TEST_CASE(default_run_is_quiet_and_large_runs_are_caught) {
+    const workload::Bounds b = ch1::size_bounds();
+    const ch1::RunSize defaults;
+    CHECK(!workload::needs_notice(ch1::estimate(defaults), b));
+    CHECK_LE(ch1::estimate(defaults).seconds * 1000, ch1::kNoticeSeconds);
+    ch1::RunSize many = defaults;
+    many.iterations = 1000000;
+    CHECK(workload::needs_notice(ch1::estimate(many), b));
+    CHECK(!workload::beyond_limits(ch1::estimate(many), b));
+    many.iterations = 100000000;
+    CHECK(workload::beyond_limits(ch1::estimate(many), b));
+    // 38,000 samples (a file of 1 MiB) for the default 20 iterations: announced, not refused.
+    ch1::RunSize big = defaults;
+    big.samples = 38000;
+    CHECK(workload::needs_notice(ch1::estimate(big), b));
+    CHECK(!workload::beyond_limits(ch1::estimate(big), b));
 }

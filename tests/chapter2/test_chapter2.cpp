@@ -1,9 +1,11 @@
 // Tests of chapter 2 (000 §3): the forward pass is the report's network, the full gradient
 // agrees with finite differences (also near saturation), the report's simplified gradient is
-// right exactly where it should be and wrong elsewhere, and BFGS trains the network.
+// right exactly where it should be and wrong elsewhere, BFGS trains the network, and the estimate
+// of a run's work and memory (run_size.hpp).
 #include <cmath>
 
 #include "chapters/chapter2_two_hidden_layers/network.hpp"
+#include "chapters/chapter2_two_hidden_layers/run_size.hpp"
 #include "common/bfgs.hpp"
 #include "common/finite_difference.hpp"
 #include "testing.hpp"
@@ -198,4 +200,49 @@ TEST_CASE(an_overflowing_start_diverges_at_iteration_zero_for_both_methods) {
     const auto bfgs = optim::bfgs(f, x0);
     CHECK(bfgs.stop == optim::StopReason::diverged);
     CHECK(bfgs.reason.rfind("diverged at iteration 0", 0) == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The estimate of work and memory (run_size.hpp)
+
+// By hand, for --iterations 10 --starts 2, in evaluations of f and ∇f over one sample:
+//   gradient check      2 · (62·2 + 2) · 150           = 37,800
+//   BFGS                (1 + 1.2·10) · 150 + 11 · 50    =  2,500
+//   gradient descent    11 · (150 + 50)                 =  2,200
+//   two random starts   2 · ((1 + 1.2·1000) · 150 + 50) = 360,400
+// 402,900 in all, at 1.5e6 a second; memory 5e6 + 2·600·11 bytes.
+TEST_CASE(estimate_of_a_small_run_counted_by_hand) {
+    const workload::Estimate e = ch2::estimate({10, 2});
+    CHECK_REL(e.work, 402900.0, 1e-15);
+    CHECK_REL(e.seconds, 402900.0 / 1.5e6, 1e-15);
+    CHECK_REL(e.bytes, 5e6 + 13200, 1e-15);
+    CHECK(!e.at_most);
+}
+
+// What the estimate assumes of BFGS holds on the default run's ten random starts: they take
+// fewer evaluations than the 1 + 1.2 · 1000 each that it counts.
+TEST_CASE(estimate_counts_at_least_the_evaluations_of_the_random_starts) {
+    int evaluations = 0;
+    for (int k = 0; k < 10; ++k) {
+        Rng rng = Rng::stream(1, 1 + static_cast<std::uint64_t>(k));   // main.cpp's student_start
+        optim::BfgsOptions o;
+        o.max_iterations = static_cast<int>(ch2::kStartIterations);
+        o.gtol = 1e-10;
+        evaluations += optim::bfgs(ch2::make_objective(ch2::make_teacher_data(1).train),
+                                   ch2::pack(ch2::random_weights(rng, 0.5)), o).evaluations;
+    }
+    CHECK_LE(static_cast<double>(evaluations), 10 * (1 + ch2::kEvaluationsPerIteration * ch2::kStartIterations));
+}
+
+// The default run is far below the notice bound; 200 starts are announced, 100,000 refused, and
+// so are 1e8 iterations (8 h, and 120 GB for the two curves).
+TEST_CASE(default_run_is_quiet_and_large_runs_are_caught) {
+    const workload::Bounds b = ch2::size_bounds();
+    const workload::Estimate defaults = ch2::estimate({});
+    CHECK(!workload::needs_notice(defaults, b));
+    CHECK_LE(10 * defaults.seconds, ch2::kNoticeSeconds);
+    CHECK(workload::needs_notice(ch2::estimate({300, 200}), b));
+    CHECK(!workload::beyond_limits(ch2::estimate({300, 200}), b));
+    CHECK(workload::beyond_limits(ch2::estimate({300, 100000}), b));
+    CHECK(workload::beyond_limits(ch2::estimate({100000000, 10}), b));
 }

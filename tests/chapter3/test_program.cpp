@@ -1,12 +1,15 @@
 // Tests of chapter 3's program as a whole: a small run writes every file the README lists, with
 // their exact columns, the very data of the shared recipe, and no "nan" anywhere; a bad
-// combination of flags is refused before anything is created.
+// combination of flags, or a run beyond the bounds of run_size.hpp, is refused before anything is
+// created; a large run is announced and reports from its first epoch.
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <sys/wait.h>
 
 #include "chapters/chapter3_sgd_ridge/design.hpp"
 #include "common/csv.hpp"
@@ -226,4 +229,52 @@ TEST_CASE(bad_flags_create_no_folder) {
     CHECK(files::read_all(scratch / "stderr.txt").find("--max-degree 14 needs more than 224 training points") !=
           std::string::npos);
     CHECK(!std::filesystem::exists(scratch / "a"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Work the user can foresee (run_size.hpp)
+
+// A run beyond the hard bounds (a million epochs: about 2.1 h) is refused with exit status 2 and
+// the flag that lifts the bound, before the output folder or any folder above it is created.
+TEST_CASE(too_large_a_run_is_refused_before_any_folder_exists) {
+    const auto scratch = testing::scratch_dir("chapter3_refused");
+    const auto out = scratch / "a" / "b" / "out";
+    const std::string cmd = std::string("\"") + CHAPTER3_PROGRAM + "\" --out \"" + out.string() +
+                            "\" --epochs 1000000 > /dev/null 2> \"" + (scratch / "stderr.txt").string() + "\"";
+    const int status = std::system(cmd.c_str());
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+    const std::string err = files::read_all(scratch / "stderr.txt");
+    CHECK(first_line(err).find("beyond the bound of 1.0 h") != std::string::npos);
+    CHECK(first_line(err).find("or add --allow-large") != std::string::npos);
+    CHECK(!std::filesystem::exists(scratch / "a"));
+}
+
+// A run far beyond the defaults (100,000 epochs at degree 2: about 13 min) says so on its first
+// line, and every stage reports from its first step: the test waits for the first epoch of the
+// SGD OLS grid's cross-validation, then stops the run with SIGINT, which publishes nothing.
+TEST_CASE(large_run_is_announced_and_reports_from_its_first_epoch) {
+    const auto scratch = testing::scratch_dir("chapter3_announced");
+    const auto out = scratch / "out", err = scratch / "stderr.txt";
+    const std::string cmd = "\"" + std::string(CHAPTER3_PROGRAM) + "\" --out \"" + out.string() +
+                            "\" --max-degree 2 --epochs 100000 > /dev/null 2> \"" + err.string() +
+                            "\" & pid=$!; i=0; while [ $i -lt 1200 ] && ! grep -q 'SGD OLS grid: 5-fold CV 1/' \"" +
+                            err.string() + "\"; do sleep 0.1; i=$((i+1)); done; kill -INT $pid; wait $pid";
+    const int status = std::system(cmd.c_str());
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 130);
+    const std::string text = files::read_all(err);
+    CHECK(first_line(text).rfind("chapter3: a large run: about 2.7e+12 multiply-adds (about 13 min at this code's "
+                                 "measured rates) and about ", 0) == 0);
+    CHECK(first_line(text).find("of memory; progress from the first epoch") != std::string::npos);
+    const std::string second = first_line(text.substr(text.find('\n') + 1));
+    CHECK(second.rfind("chapter3: closed form: κ and 5-fold CV 1/4  ", 0) == 0);
+    CHECK(text.find("chapter3: SGD OLS grid: 5-fold CV 1/500000  ") != std::string::npos);
+    CHECK(text.find("interrupted by SIGINT; no result was written") != std::string::npos);
+    CHECK(!std::filesystem::exists(out));
+}
+
+// The quick run of the cases above is far below the notice bound: nothing is announced.
+TEST_CASE(a_small_run_is_not_announced) {
+    const std::string err = files::read_all(small_run("quiet").parent_path() / "stderr.txt");
+    CHECK(err.find("a large run") == std::string::npos);
+    CHECK(std::filesystem::exists(small_run("quiet") / "summary.md"));
 }

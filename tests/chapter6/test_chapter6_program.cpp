@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/wait.h>
+
 #include "chapters/chapter6_computation_graphs/networks.hpp"
 #include "common/files.hpp"
 #include "testing.hpp"
@@ -222,4 +224,20 @@ TEST_CASE(small_run_writes_the_named_files_and_columns) {
     CHECK(summary.find("nan") == std::string::npos);
     const Dump d = dump("dump_for_small_run", "");
     CHECK(!d.printed.empty() && out.find(d.printed) != std::string::npos);   // the same L in the headline table
+}
+
+// A run beyond the hard bounds (about 1.7 h) is refused with exit status 2 and the flag that
+// lifts the bound, before the output folder or any folder above it is created.
+TEST_CASE(too_large_a_run_is_refused_before_any_folder_exists) {
+    const fs::path scratch = testing::scratch_dir("chapter6_refused");
+    const fs::path out = scratch / "a" / "b" / "out";
+    const std::string cmd = std::string("\"") + CHAPTER6_PROGRAM + "\" --out \"" + out.string() +
+                            "\" --hidden 4096 --classes 8 --iterations 10000 > /dev/null 2> \"" +
+                            (scratch / "stderr.txt").string() + "\"";
+    const int status = std::system(cmd.c_str());
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+    const std::string err = files::read_all(scratch / "stderr.txt");
+    CHECK(err.find("beyond the bound of 1.0 h") != std::string::npos);
+    CHECK(err.find("or add --allow-large") != std::string::npos);
+    CHECK(!fs::exists(scratch / "a"));
 }
