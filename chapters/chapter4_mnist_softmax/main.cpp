@@ -11,18 +11,24 @@
 // Figs. 8 and 9, the confusion matrices, the misclassified digits, the headline table — with
 // their CSV and plotting helpers → summary.md → main.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "chapters/chapter4_mnist_softmax/draw_page.hpp"
 #include "chapters/chapter4_mnist_softmax/idx.hpp"
+#include "chapters/chapter4_mnist_softmax/model_file.hpp"
 #include "chapters/chapter4_mnist_softmax/network.hpp"
+#include "chapters/chapter4_mnist_softmax/off_centre.hpp"
 #include "chapters/chapter4_mnist_softmax/options.hpp"
+#include "chapters/chapter4_mnist_softmax/predict.hpp"
 #include "chapters/chapter4_mnist_softmax/presets.hpp"
 #include "chapters/chapter4_mnist_softmax/trainer.hpp"
 #include "common/cli.hpp"
@@ -80,6 +86,7 @@ struct Run {
     std::vector<EpochRow> rows;
     std::size_t diverged_at = 0;   // the epoch at which it diverged, 0 if it did not
     Evaluation final_test;      // the last epoch's model on the test set (empty if diverged)
+    Network<float> net;         // the final parameters
 
     bool diverged() const { return diverged_at > 0; }
     bool learned() const { return !diverged() && !rows.empty() && rows.back().test_acc >= kLearnedAccuracy; }
@@ -149,6 +156,7 @@ Run train(const std::string& model, const Options& o, const Mnist& data, ThreadP
                      "that of guessing); try a smaller --lr\n",
                      model.c_str(), table::percent(run.rows.back().test_acc).c_str(), run.rows.size(),
                      run.rows.size() == 1 ? "" : "s", table::percent(kLearnedAccuracy, 0).c_str());
+    run.net = net;
     return run;
 }
 
@@ -341,7 +349,8 @@ std::string headline_notes(bool with_001) {
 }
 
 void write_summary(const fs::path& path, const std::vector<Run>& runs, const table::Text& headline,
-                   const Options& o, const cli::Flags& flags, const Mnist& data, std::size_t threads) {
+                   const Options& o, const cli::Flags& flags, const Mnist& data, std::size_t threads,
+                   const std::vector<summary::Section>& sections) {
     summary::Summary s;
     s.title = "Chapter 4 — MNIST: softmax regression and a one-hidden-layer MLP (001)";
     s.sources = "001, §Backpropagation (eqs. 1–4), §Choice of loss and activation functions (softmax, "
@@ -358,8 +367,133 @@ void write_summary(const fs::path& path, const std::vector<Run>& runs, const tab
         s.figures.push_back({"misclassified_" + r.model + ".svg",
                              std::string("The first misclassified test digits of the ") + model_title(r.model) + "."});
     }
+    s.sections.insert(s.sections.end(), sections.begin(), sections.end());
     s.command = flags.command_line();
     summary::save(path, s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A trained model kept: the study of off-centre digits (off_centre.hpp), draw.html for an MLP
+// (draw_page.hpp) and, with --save, the model file (model_file.hpp). The same for a --load run.
+
+// The time now, in UTC: "2025-01-31 14:05 UTC".
+std::string utc_now() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+    return buf;
+}
+
+struct Trained {
+    std::string model;          // "mlp" or "logistic"
+    const Network<float>* net;
+};
+
+// off_centre.csv and its section of summary.md (nothing for images other than 28×28).
+std::vector<summary::Section> off_centre_study(const fs::path& out, const std::vector<Trained>& models,
+                                               const Dataset& test, std::uint64_t seed, ThreadPool& pool) {
+    if (models.empty() || test.rows != kField || test.cols != kField) return {};
+    const OffCentreImages images = off_centre_images(test, seed);
+    std::vector<OffCentreAccuracy> rows;
+    for (const Trained& t : models) rows.push_back(off_centre_accuracy(pool, *t.net, t.model, test, images));
+    write_off_centre_csv(out / "off_centre.csv", rows);
+    return {{"Off-centre digits and MNIST's preprocessing", off_centre_markdown(rows, images, test.count)}};
+}
+
+// draw.html and its section of summary.md.
+summary::Section draw_page_section(const fs::path& out, const Network<float>& net, const PageRun& run) {
+    write_draw_page(out / "draw.html", net, run);
+    return {"Draw a digit",
+            "[draw.html](draw.html): draw a digit with the mouse or a finger and watch this MLP classify it, "
+            "with MNIST's preprocessing shown step by step. The page holds the network's parameters and its "
+            "forward pass in plain JavaScript, and needs no network connection."};
+}
+
+// The model --save writes: the MLP, or the softmax regression when it is the only model.
+const Run* run_to_save(const std::vector<Run>& runs) {
+    for (const Run& r : runs)
+        if (r.model == "mlp") return &r;
+    return runs.empty() ? nullptr : &runs.front();
+}
+
+// After training: the study, draw.html for the MLP, and --save's file. Returns the sections they
+// add to summary.md; `not_saved` says why --save wrote nothing (the model diverged).
+std::vector<summary::Section> keep_trained(const fs::path& out, const Options& o, const cli::Flags& flags,
+                                           const std::vector<Run>& runs, const Dataset& test, ThreadPool& pool,
+                                           std::string& not_saved) {
+    std::vector<Trained> models;
+    for (const Run& r : runs)
+        if (!r.diverged()) models.push_back({r.model, &r.net});
+    std::vector<summary::Section> sections = off_centre_study(out, models, test, o.seed, pool);
+    const std::string date = utc_now();
+    const auto accuracy = [&](const Run& r) {
+        return table::percent(r.final_test.accuracy) + " on " + std::to_string(test.count) + " test images";
+    };
+    for (const Run& r : runs)
+        if (r.model == "mlp" && !r.diverged())
+            sections.push_back(draw_page_section(out, r.net, {flags.command_line(), date, accuracy(r), "", ""}));
+    const Run* kept = run_to_save(runs);
+    if (o.save.empty() || !kept) return sections;
+    if (kept->diverged()) {
+        not_saved = "--save " + o.save + ": not written: the " + kept->model + " diverged at epoch " +
+                     std::to_string(kept->diverged_at) + ", so there is no model to save";
+        return sections;
+    }
+    save_model(o.save, kept->net, "trained by: " + flags.command_line() + "\ndate: " + date +
+                                      "\ntest accuracy: " + accuracy(*kept) + "\n");
+    return sections;
+}
+
+// Before training: --save must be able to take the model, so that no training is lost.
+void check_save(const Options& o, const Dataset& train) {
+    if (o.save.empty()) return;
+    files::check_output_file(o.save);
+    if (!savable(train.pixels_per_image(), static_cast<std::size_t>(o.hidden)))
+        throw DataError("--save " + o.save + ": images of " + std::to_string(train.pixels_per_image()) +
+                        " pixels; a model file takes at most " + std::to_string(kMaxModelInputs) + " inputs");
+}
+
+// --load: the saved model evaluated on both sets, with its confusion matrix, misclassified
+// digits, the study of off-centre digits and (for an MLP) draw.html. Nothing is trained.
+int run_loaded(const Options& o, const cli::Flags& flags, const SavedModel& saved, const Mnist& data) {
+    const Network<float>& net = saved.net;
+    if (net.inputs != data.test.pixels_per_image())
+        throw DataError(o.load + ": the model takes " + std::to_string(net.inputs) + " inputs, but the images of " +
+                        o.data + " have " + std::to_string(data.test.pixels_per_image()) + " pixels");
+    files::ResultFolder folder(o.out);
+    ThreadPool pool(static_cast<std::size_t>(o.threads));
+    Run r;
+    r.model = net.hidden ? "mlp" : "logistic";
+    const Evaluation train = evaluate(pool, net, data.train);
+    r.final_test = evaluate(pool, net, data.test);
+    confusion_matrix(folder.path(), r, data.test);
+    misclassified_digits(folder.path(), r, data.test);
+    table::Text headline({"model", "saved in", "train acc", "test acc", "test loss"});
+    headline.add({r.model, o.load, table::percent(train.accuracy), table::percent(r.final_test.accuracy),
+                  table::fixed(r.final_test.loss, 4)});
+    std::vector<summary::Section> sections = off_centre_study(folder.path(), {{r.model, &net}}, data.test, o.seed, pool);
+    const PageRun page{note_value(saved.note, "trained by"), note_value(saved.note, "date"),
+                       note_value(saved.note, "test accuracy"), o.load, flags.command_line()};
+    if (net.hidden) sections.push_back(draw_page_section(folder.path(), net, page));
+    summary::Summary s;
+    s.title = "Chapter 4 — a saved " + std::string(model_title(r.model)) + ", evaluated (001)";
+    s.sources = "001, Methods and Results on MNIST";
+    s.setup = "The " + model_shape_text(net.inputs, net.hidden, net.classes) + " saved in `" + o.load +
+              "`, trained by `" + page.trained_by + "` on " + page.date + "; evaluated on " +
+              std::to_string(data.train.count) + " training and " + std::to_string(data.test.count) +
+              " test images, not trained.";
+    s.headline = headline;
+    s.headline_notes = "Losses are the mean cross-entropy, accuracies the fraction of images whose largest output is the label.";
+    s.figures = {{"confusion_" + r.model + ".svg", std::string("Confusion matrix of the saved ") + model_title(r.model) + " on the test set."},
+                 {"misclassified_" + r.model + ".svg", std::string("The first misclassified test digits of the saved ") + model_title(r.model) + "."}};
+    s.sections = sections;
+    s.command = flags.command_line();
+    summary::save(folder / "summary.md", s);
+    folder.publish();
+    std::cout << headline.aligned();
+    return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,9 +510,14 @@ Dataset first(const Dataset& d, std::size_t n) {
 // Check the flags and read the data; only then create the result folder, train and write.
 int run_chapter(Options& o, const cli::Flags& flags) {
     read_hyper_parameter_flags(o, flags);
+    read_model_flags(o, flags);
+    if (o.predicting()) return run_predict(o);
+    std::optional<SavedModel> saved;
+    if (!o.load.empty()) saved = load_model(o.load);   // the model's problems first, then the data's
     Mnist data = read_mnist(o.data);
     data.train = first(data.train, static_cast<std::size_t>(o.train_size));
     data.test = first(data.test, static_cast<std::size_t>(o.test_size));
+    if (saved) return run_loaded(o, flags, *saved, data);
     std::vector<std::string> models;
     for (const std::string model : {"mlp", "logistic"})
         if (o.model == model || o.model == "both") models.push_back(model);
@@ -387,6 +526,7 @@ int run_chapter(Options& o, const cli::Flags& flags) {
             throw UsageError("--batch " + std::to_string(hyper_parameters(o, model).batch) +
                              " is larger than the training set (" + std::to_string(data.train.count) +
                              " images); lower --batch");
+    check_save(o, data.train);
 
     files::ResultFolder folder(o.out);
     ThreadPool pool(static_cast<std::size_t>(o.threads));
@@ -400,9 +540,12 @@ int run_chapter(Options& o, const cli::Flags& flags) {
         misclassified_digits(folder.path(), r, data.test);
     }
     const table::Text headline = headline_table(runs, data.train.count);
-    write_summary(folder / "summary.md", runs, headline, o, flags, data, pool.size());
+    std::string not_saved;
+    const std::vector<summary::Section> kept = keep_trained(folder.path(), o, flags, runs, data.test, pool, not_saved);
+    write_summary(folder / "summary.md", runs, headline, o, flags, data, pool.size(), kept);
     folder.publish();
     std::cout << headline.aligned();
+    if (!not_saved.empty()) std::fprintf(stderr, "chapter4: %s\n", not_saved.c_str());
     return 0;
 }
 

@@ -35,6 +35,12 @@ struct Options {
     // their values once read_hyper_parameter_flags has checked them.
     std::array<std::string, kColumns.size()> hyper_text;
     std::array<std::optional<double>, kColumns.size()> hyper_given;
+    // A saved model (model_file.hpp) and one image to classify with it (predict.hpp).
+    std::string save, load, predict, predict_out;
+    std::string predict_index_text;             // --predict-index as typed ("" when not given)
+    std::optional<std::size_t> predict_index;   // its value, once read_model_flags has checked it
+
+    bool predicting() const { return !predict.empty() || predict_index.has_value(); }
 };
 
 // What each hyper-parameter flag means, and its range, in the order of kColumns.
@@ -61,6 +67,23 @@ inline const char* kAbout =
     "Hyper-parameters of each preset and model; a flag given on the command line replaces its "
     "column:\n\n";
 
+// The flags that save, load and use a trained model (model_file.hpp, predict.hpp).
+inline void add_model_flags(cli::Flags& flags, Options& o) {
+    flags.add("save", o.save,
+              "after training, write the MLP (with --model logistic: the softmax regression) to FILE, "
+              "a small binary file (README: The model file)");
+    flags.add("load", o.load,
+              "train nothing: evaluate the model saved in FILE on the test set and write its results "
+              "(with draw.html for an MLP) to --out");
+    flags.add("predict", o.predict,
+              "with --load: classify the digit in FILE, a PGM image (P2 or P5) of any size, after "
+              "MNIST's preprocessing; print the ten probabilities");
+    flags.add("predict-index", o.predict_index_text,
+              "with --load: classify test image N (0, 1, ...), as it is (MNIST's images are preprocessed)");
+    flags.add("predict-out", o.predict_out,
+              "with --predict or --predict-index: write the 28x28 image the network saw to FILE (PGM)");
+}
+
 // Every flag of chapter 4, bound to `o` (which must outlive the result).
 inline cli::Flags make_flags(Options& o) {
     std::string about = kAbout + preset_table().aligned();
@@ -85,6 +108,7 @@ inline cli::Flags make_flags(Options& o) {
     flags.add("seed", o.seed, "seed of the initial weights and of the epochs' orders");
     flags.add("data", o.data, "folder with the four MNIST IDX files (fetch them with `make mnist`)");
     flags.add("out", o.out, "output folder");
+    add_model_flags(flags, o);
     return flags;
 }
 
@@ -111,6 +135,30 @@ inline void read_hyper_parameter_flags(Options& o, const cli::Flags& flags) {
         if (!error.empty()) throw UsageError("--" + name + ": " + error);
         o.hyper_given[k] = value;
     }
+}
+
+// Check how --save, --load, --predict, --predict-index and --predict-out go together (and with
+// the training flags); read --predict-index. A UsageError says what to change.
+inline void read_model_flags(Options& o, const cli::Flags& flags) {
+    if (flags.given("predict-index")) {
+        int n = 0;
+        std::string error = cli::parse_value(o.predict_index_text, n);
+        if (error.empty() && n < 0) error = std::to_string(n) + " is out of range (must be >= 0)";
+        if (!error.empty()) throw UsageError("--predict-index: " + error);
+        o.predict_index = static_cast<std::size_t>(n);
+    }
+    if (!o.predict.empty() && o.predict_index)
+        throw UsageError("give --predict FILE or --predict-index N, not both");
+    if (o.predicting() && o.load.empty())
+        throw UsageError(std::string(o.predict.empty() ? "--predict-index" : "--predict") +
+                         " needs a trained model: give --load FILE, a model written by a run with --save FILE");
+    if (!o.predict_out.empty() && !o.predicting())
+        throw UsageError("--predict-out needs --predict FILE or --predict-index N");
+    if (o.load.empty()) return;
+    if (!o.save.empty()) throw UsageError("--save and --load together: the loaded model is saved already");
+    for (const char* name : {"preset", "model", "hidden", "lr", "momentum", "decay", "lambda", "batch", "epochs", "reference"})
+        if (flags.given(name))
+            throw UsageError(std::string("--load evaluates a saved model and trains nothing: drop --") + name);
 }
 
 // Were any of the hyper-parameters given on the command line?
