@@ -203,16 +203,27 @@ struct Mnist {
     Dataset train, test;
 };
 
-// The four files of the original distribution in `dir`: 60 000 training and 10 000 test images.
-inline Mnist read_mnist(const std::filesystem::path& dir) {
+// An IoError unless `dir` is a folder or does not exist (then the first file is reported missing).
+inline void check_data_folder(const std::filesystem::path& dir) {
     std::error_code ec;
     const std::filesystem::file_status st = std::filesystem::status(dir, ec);
     if (st.type() != std::filesystem::file_type::not_found && st.type() != std::filesystem::file_type::directory &&
         !ec)
         throw IoError("--data " + dir.string() + ": it is " + files::kind_of(st.type()) +
                       ", not a folder holding the four IDX files");
+}
+
+// The two training files of the original distribution in `dir`: 60 000 images. The test files
+// are not opened.
+inline Dataset read_training_set(const std::filesystem::path& dir) {
+    check_data_folder(dir);
+    return read_idx(dir / "train-images-idx3-ubyte", dir / "train-labels-idx1-ubyte");
+}
+
+// The four files of the original distribution in `dir`: 60 000 training and 10 000 test images.
+inline Mnist read_mnist(const std::filesystem::path& dir) {
     Mnist m;
-    m.train = read_idx(dir / "train-images-idx3-ubyte", dir / "train-labels-idx1-ubyte");
+    m.train = read_training_set(dir);
     m.test = read_idx(dir / "t10k-images-idx3-ubyte", dir / "t10k-labels-idx1-ubyte");
     if (m.train.rows != m.test.rows || m.train.cols != m.test.cols)
         throw DataError((dir / "t10k-images-idx3-ubyte").string() + ": test images are " +

@@ -12,7 +12,8 @@
 // (W^{l+1})ᵀ γ^{l+1} in eq. (1) becomes Γ·Wᵀ here. Γ is the batch's γ, one row per sample.
 //
 // The loss is the mean over the batch, C = (1/B) Σ_i C_i + λ(‖Wh‖² + ‖Wo‖²), so every γ carries
-// a factor 1/B (001's ∇C ≈ mean of the samples' ∇C_i). L2 acts on weights only, not biases.
+// a factor 1/B (001's ∇C ≈ mean of the samples' ∇C_i). L2 acts on weights only, not biases,
+// unless `penalise_bias` asks for 001's Discussion variant, λ(‖Wh‖² + ‖bh‖² + ‖Wo‖² + ‖bo‖²).
 //
 // Reading order: helpers → layers (forward and backward side by side) → the network and its
 // gradient (what the finite-difference tests check) → SGD and the reference step → evaluation.
@@ -202,21 +203,33 @@ Network<T> make_network(std::size_t inputs, std::size_t hidden, std::size_t clas
     return net;
 }
 
-// λ(‖Wh‖² + ‖Wo‖²), 001's Ridge penalty applied to every weight of the network.
+// λ(‖Wh‖² + ‖Wo‖²), 001's Ridge penalty applied to every weight of the network; with
+// penalise_bias, λ(‖Wh‖² + ‖bh‖² + ‖Wo‖² + ‖bo‖²), the biases penalised too (001, Discussion).
 template <class T>
-double l2_penalty(const Network<T>& net, double lambda) {
+double l2_penalty(const Network<T>& net, double lambda, bool penalise_bias = false) {
     double s = 0;
-    for (const auto* m : {&net.Wh, &net.Wo})
+    for (const auto* m : {&net.Wh, &net.Wo, &net.bh, &net.bo}) {
+        if (!penalise_bias && (m == &net.bh || m == &net.bo)) continue;
         for (std::size_t k = 0; k < m->size(); ++k) s += static_cast<double>((*m)[k]) * (*m)[k];
+    }
     return lambda * s;
+}
+
+// The penalty's gradient added to a parameter's: g += 2λθ (§SGD & linear regression, ∇λΣβ² =
+// 2λβ), with two_lambda = 2λ as the caller rounds it. g and theta have the same shape.
+template <class T>
+void add_l2_gradient(View<T> g, In<T> theta, std::type_identity_t<T> two_lambda) {
+    for (std::size_t i = 0; i < g.rows; ++i)
+        for (std::size_t j = 0; j < g.cols; ++j) g(i, j) += two_lambda * theta(i, j);
 }
 
 // Loss C of a batch (X: B×D, labels y) and, if `grad` is given, its gradient ∇C, by one
 // forward and one backward pass on the calling thread: the equations as written, each result
 // stored. The finite-difference tests check this function; the reference SGD step below uses it.
+// With penalise_bias the penalty covers the biases too (l2_penalty).
 template <class T>
 double loss_and_gradient(const Network<T>& net, In<T> X, const std::uint8_t* y,
-                         double lambda, Network<T>* grad) {
+                         double lambda, Network<T>* grad, bool penalise_bias = false) {
     const std::size_t B = X.rows, K = net.classes;
     Matrix<T> Zh, Ah;
     if (net.hidden) {   // forward through the hidden layer: Zh = X·Wh + bh, Ah = R(Zh)
@@ -230,7 +243,7 @@ double loss_and_gradient(const Network<T>& net, In<T> X, const std::uint8_t* y,
     dense_forward(Zo.view(), output_input, net.Wo.view(), net.bo.data());
     double loss = 0;
     for (std::size_t i = 0; i < B; ++i) loss += cross_entropy(Zo.view().row(i), K, y[i]);
-    loss = loss / static_cast<double>(B) + l2_penalty(net, lambda);
+    loss = loss / static_cast<double>(B) + l2_penalty(net, lambda, penalise_bias);
     if (!grad) return loss;
 
     *grad = zeros_like(net);
@@ -242,9 +255,14 @@ double loss_and_gradient(const Network<T>& net, In<T> X, const std::uint8_t* y,
         relu_backward(Gamma_h.view(), Gamma_o.view(), net.Wo.view(), Zh.view());
         dense_backward(grad->Wh.view(), grad->bh.data(), Gamma_h.view(), X);
     }
-    // d(λ‖W‖²)/dW = 2λW.
-    for (auto [g, w] : {std::pair{&grad->Wh, &net.Wh}, std::pair{&grad->Wo, &net.Wo}})
-        for (std::size_t k = 0; k < w->size(); ++k) (*g)[k] += static_cast<T>(2 * lambda) * (*w)[k];
+    // d(λ‖W‖²)/dW = 2λW (and d(λ‖b‖²)/db = 2λb when the biases are penalised).
+    const T two_lambda = static_cast<T>(2 * lambda);
+    add_l2_gradient(grad->Wh.view(), net.Wh.view(), two_lambda);
+    add_l2_gradient(grad->Wo.view(), net.Wo.view(), two_lambda);
+    if (penalise_bias) {
+        add_l2_gradient(grad->bh.view(), net.bh.view(), two_lambda);
+        add_l2_gradient(grad->bo.view(), net.bo.view(), two_lambda);
+    }
     return loss;
 }
 
@@ -257,6 +275,7 @@ struct SgdOptions {
     double decay = 0;        // κ in η_e = η / (1 + κ e) for epoch e = 0, 1, …
     double lambda = 0;       // λ, the L2 penalty on weights
     std::size_t batch = 50;  // B, samples per step
+    bool penalise_bias = false;   // the penalty on the biases too (001, Discussion)
 };
 
 // 001 Methods' schedule η0 / (e·m + 1) generalised: η_e = η0 / (1 + κ e) (001's is κ = m,
@@ -305,7 +324,7 @@ public:
     // One step on the batch X (B×D) with labels y; returns the batch's loss C before the step.
     double step(In<T> X, const std::uint8_t* y, T eta) {
         Network<T> grad;
-        const double loss = loss_and_gradient(net_, X, y, opt_.lambda, &grad);
+        const double loss = loss_and_gradient(net_, X, y, opt_.lambda, &grad, opt_.penalise_bias);
         const auto theta = parameters(net_), g = parameters(grad), v = parameters(velocity_);
         for (std::size_t p = 0; p < theta.size(); ++p)
             sgd_update(theta[p]->view(), std::as_const(*g[p]).view(), v[p]->view(), eta, static_cast<T>(opt_.omega));

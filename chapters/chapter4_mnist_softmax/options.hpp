@@ -29,6 +29,9 @@ struct Options {
     int train_size = 0, test_size = 0;
     std::uint64_t seed = 2020;
     bool reference = false;   // train with network.hpp's ReferenceSgd instead of the Trainer
+    bool tune = false;        // run the validation search (selection.hpp) instead of training
+    bool validation = false;  // hold the validation set out of training and score it every epoch
+    bool penalise_bias = false;   // the L2 penalty on the biases too (001, Discussion)
     std::string data = (files::datasets_dir() / "mnist").string();
     std::string out = files::default_results_dir("chapter4").string();
     // The hyper-parameter flags as typed ("" when not given), in the order of kColumns, and
@@ -84,10 +87,20 @@ inline void add_model_flags(cli::Flags& flags, Options& o) {
               "with --predict or --predict-index: write the 28x28 image the network saw to FILE (PGM)");
 }
 
+// The help's opening: what the program does, the preset table, and the grid that --tune searches.
+inline std::string about_text() {
+    std::string about = kAbout + preset_table().aligned() +
+                        "\nThe default preset is what --tune chose on the validation set. --tune searches, "
+                        "per model:\n";
+    for (const char* model : {"mlp", "logistic"})
+        about += std::string("  ") + model + ": " + tuning_grid_text(tuning_grid(model)) + "\n";
+    about.pop_back();   // the usage adds the blank line after it
+    return about;
+}
+
 // Every flag of chapter 4, bound to `o` (which must outlive the result).
 inline cli::Flags make_flags(Options& o) {
-    std::string about = kAbout + preset_table().aligned();
-    about.pop_back();   // the usage adds the blank line after it
+    const std::string about = about_text();
     cli::Flags flags("chapter4", about);
     flags.add("preset", o.preset,
               "hyper-parameters: 'default' (accurate and quick, per model) or 'report' (001's set-up); "
@@ -99,13 +112,24 @@ inline cli::Flags make_flags(Options& o) {
         flags.add(kColumns[k].flag, o.hyper_text[k],
                   std::string(f.meaning) + " (" + f.bounds.describe() + "; default: the preset's, above)");
     }
+    flags.add("penalise-bias", o.penalise_bias,
+              "penalise the biases too: λ(‖W‖² + ‖b‖²), as 001's Discussion describes its runs");
+    flags.add("tune", o.tune,
+              "choose each model's η, κ, λ and epochs on a validation set held out of the training images "
+              "(the grid above; the test files are not read) and write tuning.csv; --epochs and --batch "
+              "replace the grid's");
+    flags.add("validation", o.validation,
+              "hold the validation set that --tune uses (one training image in six, seeded) out of training "
+              "and score it after every epoch: metrics.csv gains val_loss,val_acc");
     flags.add("reference", o.reference,
               "train with the reference SGD step (network.hpp: one thread, every gradient stored; "
               "slower; the same bits where lambda = 0, the same within float rounding otherwise)");
-    flags.add("threads", o.threads, "threads (the default is the number of cores)", cli::between(1, 256));
+    flags.add("threads", o.threads,
+              "threads (the default is the number of cores); the λ sweep and --tune run that many "
+              "trainings at once, one thread each", cli::between(1, 256));
     flags.add("train-size", o.train_size, "use only the first N training images (0: all)", cli::non_negative());
     flags.add("test-size", o.test_size, "use only the first N test images (0: all)", cli::non_negative());
-    flags.add("seed", o.seed, "seed of the initial weights and of the epochs' orders");
+    flags.add("seed", o.seed, "seed of the initial weights, of the epochs' orders and of the validation split");
     flags.add("data", o.data, "folder with the four MNIST IDX files (fetch them with `make mnist`)");
     flags.add("out", o.out, "output folder");
     add_model_flags(flags, o);

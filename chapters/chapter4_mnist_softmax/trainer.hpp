@@ -209,6 +209,7 @@ private:
         const float two_lambda = static_cast<float>(2 * opt_.lambda);
         if (t == 0) {   // bo, eq. (3)
             column_sums(dbo_.data(), Gamma_o);
+            if (opt_.penalise_bias) add_l2_gradient(dbo_.view(), net.bo.view(), two_lambda);
             sgd_update(net.bo.view(), dbo_.view(), velocity_block(velocity_.bo, true, 0, 1), eta, omega);
         }
         if (f0 == f1) return;   // more threads than blocks of units: this one owns none
@@ -222,6 +223,8 @@ private:
             sgd_update_dense(mine.Wh.view(), mine.vWh.size() ? mine.vWh.view() : View<float>{}, X, Gamma_h,
                              eta, omega, two_lambda);
             column_sums(dbh_.data() + f0, Gamma_h);
+            if (opt_.penalise_bias)
+                add_l2_gradient(dbh_.view().columns(f0, f1), net.bh.view().columns(f0, f1), two_lambda);
             sgd_update(net.bh.view().columns(f0, f1), dbh_.view().columns(f0, f1),
                        velocity_block(velocity_.bh, false, f0, f1), eta, omega);
         }
