@@ -24,12 +24,13 @@
 #include "chapters/chapter4_mnist_softmax/digits.hpp"
 #include "chapters/chapter4_mnist_softmax/network.hpp"
 #include "common/files.hpp"
+#include "common/summary.hpp"
 
 namespace ch4 {
 
 // Which run produced the weights, as the page says it.
 struct PageRun {
-    std::string trained_by, date, test_accuracy;   // from the training run (or the model file's note)
+    std::string trained_by, test_accuracy;   // the training run's command line and test accuracy
     std::string loaded_from, loaded_by;            // for a --load run: the model file and the command
 };
 
@@ -313,7 +314,7 @@ else update();
 inline std::string page_run_html(const Network<float>& net, const PageRun& run) {
     std::string s = "Weights of the " + html_escape(std::to_string(net.inputs) + "-" + std::to_string(net.hidden) + "-" +
                                                     std::to_string(net.classes)) +
-                    " ReLU MLP trained by <code>" + html_escape(run.trained_by) + "</code> on " + html_escape(run.date);
+                    " ReLU MLP trained by <code>" + html_escape(run.trained_by) + "</code>";
     if (!run.test_accuracy.empty()) s += " (test accuracy " + html_escape(run.test_accuracy) + ")";
     if (!run.loaded_from.empty())
         s += "; saved in " + html_escape(run.loaded_from) + " and loaded by <code>" + html_escape(run.loaded_by) + "</code>";
@@ -329,6 +330,15 @@ inline void write_draw_page(const std::filesystem::path& path, const Network<flo
     head.replace(head.find("@RUN@"), 5, page_run_html(net, run));
     head.replace(head.find("@MODEL@"), 7, model);
     files::write_atomic(path, head + std::string(kDrawPageScript));
+}
+
+// draw.html in the result folder `out`, and its section of summary.md.
+inline summary::Section draw_page_section(const std::filesystem::path& out, const Network<float>& net, const PageRun& run) {
+    write_draw_page(out / "draw.html", net, run);
+    return {"Draw a digit",
+            "[draw.html](draw.html): draw a digit with the mouse or a finger and watch this MLP classify it, "
+            "with MNIST's preprocessing shown step by step. The page holds the network's parameters and its "
+            "forward pass in plain JavaScript, and needs no network connection."};
 }
 
 }  // namespace ch4

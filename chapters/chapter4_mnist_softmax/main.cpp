@@ -11,11 +11,9 @@
 // Figs. 8 and 9, the confusion matrices, the misclassified digits, the headline table — with
 // their CSV and plotting helpers → summary.md → main.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -549,41 +547,8 @@ void write_summary(const fs::path& path, const Results& results, const table::Te
 // ---------------------------------------------------------------------------------------------
 // A trained model kept: the study of off-centre digits (off_centre.hpp), draw.html for an MLP
 // (draw_page.hpp) and, with --save, the model file (model_file.hpp). The same for a --load run.
-
-// The time now, in UTC: "2025-01-31 14:05 UTC".
-std::string utc_now() {
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    return buf;
-}
-
-struct Trained {
-    std::string model;          // "mlp" or "logistic"
-    const Network<float>* net;
-};
-
-// off_centre.csv and its section of summary.md (nothing for images other than 28×28).
-std::vector<summary::Section> off_centre_study(const fs::path& out, const std::vector<Trained>& models,
-                                               const Dataset& test, std::uint64_t seed, ThreadPool& pool) {
-    if (models.empty() || test.rows != kField || test.cols != kField) return {};
-    const OffCentreImages images = off_centre_images(test, seed);
-    std::vector<OffCentreAccuracy> rows;
-    for (const Trained& t : models) rows.push_back(off_centre_accuracy(pool, *t.net, t.model, test, images));
-    write_off_centre_csv(out / "off_centre.csv", rows);
-    return {{"Off-centre digits and MNIST's preprocessing", off_centre_markdown(rows, images, test.count)}};
-}
-
-// draw.html and its section of summary.md.
-summary::Section draw_page_section(const fs::path& out, const Network<float>& net, const PageRun& run) {
-    write_draw_page(out / "draw.html", net, run);
-    return {"Draw a digit",
-            "[draw.html](draw.html): draw a digit with the mouse or a finger and watch this MLP classify it, "
-            "with MNIST's preprocessing shown step by step. The page holds the network's parameters and its "
-            "forward pass in plain JavaScript, and needs no network connection."};
-}
+// Which run produced the weights is its exact command line and its test accuracy — no date, so
+// that the same command writes the same files, bit for bit.
 
 // The model --save writes: the MLP, or the softmax regression when it is the only model.
 const Run* run_to_save(const std::vector<Run>& runs) {
@@ -601,13 +566,12 @@ std::vector<summary::Section> keep_trained(const fs::path& out, const Options& o
     for (const Run& r : runs)
         if (!r.diverged()) models.push_back({r.model, &r.net});
     std::vector<summary::Section> sections = off_centre_study(out, models, test, o.seed, pool);
-    const std::string date = utc_now();
     const auto accuracy = [&](const Run& r) {
         return table::percent(r.final_test.accuracy) + " on " + std::to_string(test.count) + " test images";
     };
     for (const Run& r : runs)
         if (r.model == "mlp" && !r.diverged())
-            sections.push_back(draw_page_section(out, r.net, {flags.command_line(), date, accuracy(r), "", ""}));
+            sections.push_back(draw_page_section(out, r.net, {flags.command_line(), accuracy(r), "", ""}));
     const Run* kept = run_to_save(runs);
     if (o.save.empty() || !kept) return sections;
     if (kept->diverged()) {
@@ -615,8 +579,7 @@ std::vector<summary::Section> keep_trained(const fs::path& out, const Options& o
                      std::to_string(kept->diverged_at) + ", so there is no model to save";
         return sections;
     }
-    save_model(o.save, kept->net, "trained by: " + flags.command_line() + "\ndate: " + date +
-                                      "\ntest accuracy: " + accuracy(*kept) + "\n");
+    save_model(o.save, kept->net, model_note(flags.command_line(), accuracy(*kept)));
     return sections;
 }
 
@@ -648,14 +611,15 @@ int run_loaded(const Options& o, const cli::Flags& flags, const SavedModel& save
     headline.add({r.model, o.load, table::percent(train.accuracy), table::percent(r.final_test.accuracy),
                   table::fixed(r.final_test.loss, 4)});
     std::vector<summary::Section> sections = off_centre_study(folder.path(), {{r.model, &net}}, data.test, o.seed, pool);
-    const PageRun page{note_value(saved.note, "trained by"), note_value(saved.note, "date"),
-                       note_value(saved.note, "test accuracy"), o.load, flags.command_line()};
+    const PageRun page{shown(note_value(saved.note, "trained by"), 400), shown(note_value(saved.note, "test accuracy")),
+                       o.load, flags.command_line()};
     if (net.hidden) sections.push_back(draw_page_section(folder.path(), net, page));
     summary::Summary s;
     s.title = "Chapter 4 — a saved " + std::string(model_title(r.model)) + ", evaluated (001)";
     s.sources = "001, Methods and Results on MNIST";
     s.setup = "The " + model_shape_text(net.inputs, net.hidden, net.classes) + " saved in `" + o.load +
-              "`, trained by `" + page.trained_by + "` on " + page.date + "; evaluated on " +
+              "`, trained by `" + page.trained_by + "`" +
+              (page.test_accuracy.empty() ? "" : " (test accuracy " + page.test_accuracy + ")") + "; evaluated on " +
               std::to_string(data.train.count) + " training and " + std::to_string(data.test.count) +
               " test images, not trained.";
     s.headline = headline;
@@ -763,18 +727,22 @@ void write_tuning_summary(const fs::path& path, const std::vector<TunedModel>& t
     summary::save(path, s);
 }
 
-// The flags that --tune chooses itself or that have no meaning without training: an error.
-void check_tuning_flags(const Options& o, const cli::Flags& flags) {
+// The flags that --tune chooses itself, that have no meaning without training, or that need a
+// final model, which --tune does not train: an error.
+void check_tuning_flags(const cli::Flags& flags) {
     for (const char* name : {"lr", "momentum", "decay", "lambda", "preset", "reference", "test-size",
                              "penalise-bias"})
         if (flags.given(name))
             throw UsageError(std::string("--") + name + " has no meaning with --tune, which chooses η, κ and λ "
                              "itself on the training images alone; leave it out");
-    (void)o;
+    for (const char* name : {"save", "load", "predict", "predict-index", "predict-out"})
+        if (flags.given(name))
+            throw UsageError(std::string("--") + name + " has no meaning with --tune, which chooses hyper-parameters "
+                             "and trains no final model; run --tune first, then train with --save FILE");
 }
 
 int run_tuning(Options& o, const cli::Flags& flags) {
-    check_tuning_flags(o, flags);
+    check_tuning_flags(flags);
     read_hyper_parameter_flags(o, flags);
     const Dataset training_set = first(read_training_set(o.data), static_cast<std::size_t>(o.train_size));
     if (training_set.count < kValidationShare)

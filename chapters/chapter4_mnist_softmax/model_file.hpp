@@ -11,8 +11,9 @@
 //   20       4      H, hidden units (0 for softmax regression), uint32
 //   24       4      K, classes (10), uint32
 //   28       4      N, bytes of the note, uint32
-//   32       N      the note: UTF-8 text, lines "key: value" — the command that trained the
-//                   model, the date, its test accuracy
+//   32       N      the note: UTF-8 text, lines "key: value" — the exact command line that
+//                   trained the model ("trained by") and its test accuracy ("test accuracy");
+//                   no date, so that the same command writes the same file, bit for bit
 //   32 + N   4·P    the parameters, float32, in network.hpp's shapes, each row-major:
 //                   Wh (D×H), bh (H), Wo (F×K), bo (K), with F = H, or D without hidden layer;
 //                   P = D·H + H + F·K + K (101 770 for 784-128-10)
@@ -62,8 +63,13 @@ inline constexpr std::uintmax_t kMaxModelBytes =
 // A model as the file holds it: the network and its note.
 struct SavedModel {
     Network<float> net;
-    std::string note;   // "trained by: …\ndate: …\ntest accuracy: …"
+    std::string note;   // "trained by: …\ntest accuracy: …\n"
 };
+
+// The note of a model trained by `command` (the exact command line) to `test_accuracy`.
+inline std::string model_note(const std::string& command, const std::string& test_accuracy) {
+    return "trained by: " + command + "\ntest accuracy: " + test_accuracy + "\n";
+}
 
 // P, the number of parameters of a D-H-K network (H = 0: softmax regression).
 inline std::uintmax_t parameter_count(std::uintmax_t D, std::uintmax_t H, std::uintmax_t K) {

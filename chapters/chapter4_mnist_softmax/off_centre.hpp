@@ -22,6 +22,7 @@
 #include "chapters/chapter4_mnist_softmax/trainer.hpp"
 #include "common/csv.hpp"
 #include "common/random.hpp"
+#include "common/summary.hpp"
 #include "common/table.hpp"
 
 namespace ch4 {
@@ -108,6 +109,24 @@ inline std::string off_centre_markdown(const std::vector<OffCentreAccuracy>& row
            "centred as MNIST centres them; the preprocessing puts a moved digit back where they expect it. " +
            std::to_string(s.clipped) + " of the " + std::to_string(count) +
            " moved digits lost some ink at the field's edge (off_centre.csv).\n\n" + t.markdown();
+}
+
+// A trained model to study: its name ("mlp" or "logistic") and its parameters.
+struct Trained {
+    std::string model;
+    const Network<float>* net;
+};
+
+// The study for each model: off_centre.csv in `out` and the section of summary.md (nothing for
+// images other than 28×28, which the preprocessing does not make).
+inline std::vector<summary::Section> off_centre_study(const std::filesystem::path& out, const std::vector<Trained>& models,
+                                                      const Dataset& test, std::uint64_t seed, ThreadPool& pool) {
+    if (models.empty() || test.rows != kField || test.cols != kField) return {};
+    const OffCentreImages images = off_centre_images(test, seed);
+    std::vector<OffCentreAccuracy> rows;
+    for (const Trained& t : models) rows.push_back(off_centre_accuracy(pool, *t.net, t.model, test, images));
+    write_off_centre_csv(out / "off_centre.csv", rows);
+    return {{"Off-centre digits and MNIST's preprocessing", off_centre_markdown(rows, images, test.count)}};
 }
 
 }  // namespace ch4

@@ -180,9 +180,20 @@ inline void read_model_flags(Options& o, const cli::Flags& flags) {
         throw UsageError("--predict-out needs --predict FILE or --predict-index N");
     if (o.load.empty()) return;
     if (!o.save.empty()) throw UsageError("--save and --load together: the loaded model is saved already");
-    for (const char* name : {"preset", "model", "hidden", "lr", "momentum", "decay", "lambda", "batch", "epochs", "reference"})
+    for (const char* name : {"preset", "model", "hidden", "lr", "momentum", "decay", "lambda", "batch", "epochs",
+                             "reference", "penalise-bias", "validation"})
         if (flags.given(name))
             throw UsageError(std::string("--load evaluates a saved model and trains nothing: drop --") + name);
+    if (!o.predicting()) return;
+    // A prediction reads one image and writes no result folder.
+    for (const char* name : {"out", "train-size", "test-size", "seed", "threads"})
+        if (flags.given(name))
+            throw UsageError(std::string("--") + name + " has no meaning with " +
+                             (o.predict.empty() ? "--predict-index" : "--predict") +
+                             ", which classifies one image and writes no result folder: drop it");
+    if (!o.predict.empty() && flags.given("data"))
+        throw UsageError("--data has no meaning with --predict FILE, which reads the picture alone: drop it "
+                         "(--predict-index N reads test image N of --data)");
 }
 
 // Were any of the hyper-parameters given on the command line?

@@ -62,6 +62,15 @@ inline std::string preprocessing_text(const Preprocessed& p) {
            ", " + std::to_string(p.dy) + ")";
 }
 
+// The model in one line: its file, its shape, the command that trained it and its test accuracy.
+inline std::string model_text(const std::string& path, const SavedModel& model) {
+    const Network<float>& net = model.net;
+    const std::string accuracy = note_value(model.note, "test accuracy");
+    return "model: " + path + ", " + model_shape_text(net.inputs, net.hidden, net.classes) + ", trained by `" +
+           shown(note_value(model.note, "trained by"), 200) + "`" +
+           (accuracy.empty() ? "" : " (test accuracy " + shown(accuracy) + ")");
+}
+
 // The picture in a PGM file, through MNIST's preprocessing; its story in `lines`.
 inline std::array<std::uint8_t, kField * kField> picture_input(const std::string& path, std::vector<std::string>& lines) {
     const Pgm img = read_pgm(path);
@@ -102,9 +111,7 @@ inline int run_predict(const Options& o) {
     if (net.inputs != kField * kField)
         throw DataError(o.load + ": the model takes " + std::to_string(net.inputs) +
                         " inputs; a prediction makes 28×28 = 784");
-    std::vector<std::string> lines{"model: " + o.load + ", " + model_shape_text(net.inputs, net.hidden, net.classes) +
-                                   ", trained by `" + shown(note_value(model.note, "trained by"), 200) + "` on " +
-                                   shown(note_value(model.note, "date"))};
+    std::vector<std::string> lines{model_text(o.load, model)};
     const auto x = o.predict.empty() ? test_input(o, *o.predict_index, lines) : picture_input(o.predict, lines);
     if (!o.predict_out.empty())
         files::write_atomic(o.predict_out, pgm_p5(kField, kField, x.data(), "the 28x28 image the network saw"));
