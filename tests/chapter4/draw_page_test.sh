@@ -44,7 +44,7 @@ flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --dis
 timeout 120 "$chromium" $flags --dump-dom "file://$work/run/draw.html#selftest" > dom.html 2> chromium.txt
 "$build/tests/draw_page_check" compare m.bin "$mnist" dom.html seen.pgm || fail "the page and the program disagree"
 # shellcheck disable=SC2086
-timeout 120 "$chromium" $flags --hide-scrollbars --window-size=980,910 --screenshot="$work/page.png" "file://$work/run/draw.html#example" > /dev/null 2>&1
+timeout 120 "$chromium" $flags --hide-scrollbars --window-size=980,895 --screenshot="$work/page.png" "file://$work/run/draw.html#example" > /dev/null 2>&1
 [ -s page.png ] || fail "no screenshot"
 size=$(od -An -tu1 -j16 -N8 page.png | awk '{ print ($1*16777216 + $2*65536 + $3*256 + $4) "x" ($5*16777216 + $6*65536 + $7*256 + $8) }')
 cp page.png "$build/draw_page_screenshot.png"
