@@ -73,18 +73,18 @@ inline const char* kAbout =
 // The flags that save, load and use a trained model (model_file.hpp, predict.hpp).
 inline void add_model_flags(cli::Flags& flags, Options& o) {
     flags.add("save", o.save,
-              "after training, write the MLP (with --model logistic: the softmax regression) to FILE, "
+              "after training, write the MLP (with --model logistic: the softmax regression) to this file, "
               "a small binary file (README: The model file)");
     flags.add("load", o.load,
-              "train nothing: evaluate the model saved in FILE on the test set and write its results "
-              "(with draw.html for an MLP) to --out");
+              "train nothing: evaluate the model saved in this file (by --save) on the training and test sets "
+              "and write its results (with draw.html for an MLP) to --out");
     flags.add("predict", o.predict,
-              "with --load: classify the digit in FILE, a PGM image (P2 or P5) of any size, after "
+              "with --load: classify the digit in this PGM picture (P2 or P5, any size) after "
               "MNIST's preprocessing; print the ten probabilities");
     flags.add("predict-index", o.predict_index_text,
-              "with --load: classify test image N (0, 1, ...), as it is (MNIST's images are preprocessed)");
+              "with --load: classify this test image of --data (0, 1, ...), as it is (MNIST's images are preprocessed)");
     flags.add("predict-out", o.predict_out,
-              "with --predict or --predict-index: write the 28x28 image the network saw to FILE (PGM)");
+              "with --predict or --predict-index: write the 28x28 image the network saw to this file (PGM)");
 }
 
 // The help's opening: what the program does, the preset table, and the grid that --tune searches.
