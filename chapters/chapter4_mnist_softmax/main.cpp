@@ -6,10 +6,13 @@
 // digits) and summary.md. Two presets (presets.hpp): `default`, accurate and quick, and `report`,
 // 001's own set-up, for comparison with its 93 % and 89 %. Every flag given explicitly overrides
 // the preset. `--reference` trains with the plain reference step instead of the threaded one.
+// A trained model is kept: the study of off-centre digits, draw.html for the MLP and, with
+// `--save`, the model file; `--load` evaluates a saved one, `--predict` classifies one picture.
 //
 // Reading order: training (train, record_epoch) → one function per result — the curves of
 // Figs. 8 and 9, the confusion matrices, the misclassified digits, the headline table — with
-// their CSV and plotting helpers → summary.md → main.
+// their CSV and plotting helpers → summary.md → the kept model (keep_trained, run_loaded) →
+// --tune → main.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
