@@ -6,10 +6,13 @@
 // digits) and summary.md. Two presets (presets.hpp): `default`, accurate and quick, and `report`,
 // 001's own set-up, for comparison with its 93 % and 89 %. Every flag given explicitly overrides
 // the preset. `--reference` trains with the plain reference step instead of the threaded one.
+// A trained model is kept: the study of off-centre digits, draw.html for the MLP and, with
+// `--save`, the model file; `--load` evaluates a saved one, `--predict` classifies one picture.
 //
 // Reading order: training (train, record_epoch) → one function per result — the curves of
 // Figs. 8 and 9, the confusion matrices, the misclassified digits, the headline table — with
-// their CSV and plotting helpers → summary.md → main.
+// their CSV and plotting helpers → summary.md → the kept model (keep_trained, run_loaded) →
+// --tune → main.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -20,9 +23,13 @@
 #include <string>
 #include <vector>
 
+#include "chapters/chapter4_mnist_softmax/draw_page.hpp"
 #include "chapters/chapter4_mnist_softmax/idx.hpp"
+#include "chapters/chapter4_mnist_softmax/model_file.hpp"
 #include "chapters/chapter4_mnist_softmax/network.hpp"
+#include "chapters/chapter4_mnist_softmax/off_centre.hpp"
 #include "chapters/chapter4_mnist_softmax/options.hpp"
+#include "chapters/chapter4_mnist_softmax/predict.hpp"
 #include "chapters/chapter4_mnist_softmax/presets.hpp"
 #include "chapters/chapter4_mnist_softmax/selection.hpp"
 #include "chapters/chapter4_mnist_softmax/trainer.hpp"
@@ -81,6 +88,7 @@ struct Run {
     std::vector<EpochRow> rows;
     std::size_t diverged_at = 0;   // the epoch at which it diverged, 0 if it did not
     Evaluation final_test;      // the last epoch's model on the test set (empty if diverged)
+    Network<float> net;         // the final parameters
 
     bool diverged() const { return diverged_at > 0; }
     bool learned() const { return !diverged() && !rows.empty() && rows.back().test_acc >= kLearnedAccuracy; }
@@ -143,6 +151,7 @@ Run train(const std::string& model, const Options& o, const Mnist& data, const D
                      "that of guessing); try a smaller --lr\n",
                      model.c_str(), table::percent(run.rows.back().test_acc).c_str(), run.rows.size(),
                      run.rows.size() == 1 ? "" : "s", table::percent(kLearnedAccuracy, 0).c_str());
+    run.net = m.network();
     return run;
 }
 
@@ -505,7 +514,8 @@ struct Results {
 };
 
 void write_summary(const fs::path& path, const Results& results, const table::Text& headline, const Options& o,
-                   const cli::Flags& flags, const Mnist& data, std::size_t threads) {
+                   const cli::Flags& flags, const Mnist& data, std::size_t threads,
+                   const std::vector<summary::Section>& sections) {
     summary::Summary s;
     s.title = "Chapter 4 — MNIST: softmax regression and a one-hidden-layer MLP (001)";
     s.sources = "001, §Backpropagation (eqs. 1–4), §Choice of loss and activation functions (softmax, "
@@ -532,8 +542,99 @@ void write_summary(const fs::path& path, const Results& results, const table::Te
         s.sections.push_back({"L2 penalty on softmax regression (001 Fig. 9)",
                               lambda_sweep_section(results.sweep, o.train_size == 0 && o.test_size == 0)});
     }
+    s.sections.insert(s.sections.end(), sections.begin(), sections.end());
     s.command = flags.command_line();
     summary::save(path, s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A trained model kept: the study of off-centre digits (off_centre.hpp), draw.html for an MLP
+// (draw_page.hpp) and, with --save, the model file (model_file.hpp). The same for a --load run.
+// Which run produced the weights is its exact command line and its test accuracy — no date, so
+// that the same command writes the same files, bit for bit.
+
+// The model --save writes: the MLP, or the softmax regression when it is the only model.
+const Run* run_to_save(const std::vector<Run>& runs) {
+    for (const Run& r : runs)
+        if (r.model == "mlp") return &r;
+    return runs.empty() ? nullptr : &runs.front();
+}
+
+// After training: the study, draw.html for the MLP, and --save's file. Returns the sections they
+// add to summary.md; `not_saved` says why --save wrote nothing (the model diverged).
+std::vector<summary::Section> keep_trained(const fs::path& out, const Options& o, const cli::Flags& flags,
+                                           const std::vector<Run>& runs, const Dataset& test, ThreadPool& pool,
+                                           std::string& not_saved) {
+    std::vector<Trained> models;
+    for (const Run& r : runs)
+        if (!r.diverged()) models.push_back({r.model, &r.net});
+    std::vector<summary::Section> sections = off_centre_study(out, models, test, o.seed, pool);
+    const auto accuracy = [&](const Run& r) {
+        return table::percent(r.final_test.accuracy) + " on " + std::to_string(test.count) + " test images";
+    };
+    for (const Run& r : runs)
+        if (r.model == "mlp" && !r.diverged())
+            sections.push_back(draw_page_section(out, r.net, {flags.command_line(), accuracy(r), "", ""}));
+    const Run* kept = run_to_save(runs);
+    if (o.save.empty() || !kept) return sections;
+    if (kept->diverged()) {
+        not_saved = "--save " + o.save + ": not written: the " + kept->model + " diverged at epoch " +
+                     std::to_string(kept->diverged_at) + ", so there is no model to save";
+        return sections;
+    }
+    save_model(o.save, kept->net, model_note(flags.command_line(), accuracy(*kept)));
+    return sections;
+}
+
+// Before training: --save must be able to take the model, so that no training is lost.
+void check_save(const Options& o, const Dataset& train) {
+    if (o.save.empty()) return;
+    files::check_output_file(o.save);
+    if (!savable(train.pixels_per_image(), static_cast<std::size_t>(o.hidden)))
+        throw DataError("--save " + o.save + ": images of " + std::to_string(train.pixels_per_image()) +
+                        " pixels; a model file takes at most " + std::to_string(kMaxModelInputs) + " inputs");
+}
+
+// --load: the saved model evaluated on both sets, with its confusion matrix, misclassified
+// digits, the study of off-centre digits and (for an MLP) draw.html. Nothing is trained.
+int run_loaded(const Options& o, const cli::Flags& flags, const SavedModel& saved, const Mnist& data) {
+    const Network<float>& net = saved.net;
+    if (net.inputs != data.test.pixels_per_image())
+        throw DataError(o.load + ": the model takes " + std::to_string(net.inputs) + " inputs, but the images of " +
+                        o.data + " have " + std::to_string(data.test.pixels_per_image()) + " pixels");
+    files::ResultFolder folder(o.out);
+    ThreadPool pool(static_cast<std::size_t>(o.threads));
+    Run r;
+    r.model = net.hidden ? "mlp" : "logistic";
+    const Evaluation train = evaluate(pool, net, data.train);
+    r.final_test = evaluate(pool, net, data.test);
+    confusion_matrix(folder.path(), r, data.test);
+    misclassified_digits(folder.path(), r, data.test);
+    table::Text headline({"model", "saved in", "train acc", "test acc", "test loss"});
+    headline.add({r.model, o.load, table::percent(train.accuracy), table::percent(r.final_test.accuracy),
+                  table::fixed(r.final_test.loss, 4)});
+    std::vector<summary::Section> sections = off_centre_study(folder.path(), {{r.model, &net}}, data.test, o.seed, pool);
+    const PageRun page{shown(note_value(saved.note, "trained by"), 400), shown(note_value(saved.note, "test accuracy")),
+                       o.load, flags.command_line()};
+    if (net.hidden) sections.push_back(draw_page_section(folder.path(), net, page));
+    summary::Summary s;
+    s.title = "Chapter 4 — a saved " + std::string(model_title(r.model)) + ", evaluated (001)";
+    s.sources = "001, Methods and Results on MNIST";
+    s.setup = "The " + model_shape_text(net.inputs, net.hidden, net.classes) + " saved in `" + o.load +
+              "`, trained by `" + page.trained_by + "`" +
+              (page.test_accuracy.empty() ? "" : " (test accuracy " + page.test_accuracy + ")") + "; evaluated on " +
+              std::to_string(data.train.count) + " training and " + std::to_string(data.test.count) +
+              " test images, not trained.";
+    s.headline = headline;
+    s.headline_notes = "Losses are the mean cross-entropy, accuracies the fraction of images whose largest output is the label.";
+    s.figures = {{"confusion_" + r.model + ".svg", std::string("Confusion matrix of the saved ") + model_title(r.model) + " on the test set."},
+                 {"misclassified_" + r.model + ".svg", std::string("The first misclassified test digits of the saved ") + model_title(r.model) + "."}};
+    s.sections = sections;
+    s.command = flags.command_line();
+    summary::save(folder / "summary.md", s);
+    folder.publish();
+    std::cout << headline.aligned();
+    return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -629,18 +730,22 @@ void write_tuning_summary(const fs::path& path, const std::vector<TunedModel>& t
     summary::save(path, s);
 }
 
-// The flags that --tune chooses itself or that have no meaning without training: an error.
-void check_tuning_flags(const Options& o, const cli::Flags& flags) {
+// The flags that --tune chooses itself, that have no meaning without training, or that need a
+// final model, which --tune does not train: an error.
+void check_tuning_flags(const cli::Flags& flags) {
     for (const char* name : {"lr", "momentum", "decay", "lambda", "preset", "reference", "test-size",
                              "penalise-bias"})
         if (flags.given(name))
             throw UsageError(std::string("--") + name + " has no meaning with --tune, which chooses η, κ and λ "
                              "itself on the training images alone; leave it out");
-    (void)o;
+    for (const char* name : {"save", "load", "predict", "predict-index", "predict-out"})
+        if (flags.given(name))
+            throw UsageError(std::string("--") + name + " has no meaning with --tune, which chooses hyper-parameters "
+                             "and trains no final model; run --tune first, then train with --save FILE");
 }
 
 int run_tuning(Options& o, const cli::Flags& flags) {
-    check_tuning_flags(o, flags);
+    check_tuning_flags(flags);
     read_hyper_parameter_flags(o, flags);
     const Dataset training_set = first(read_training_set(o.data), static_cast<std::size_t>(o.train_size));
     if (training_set.count < kValidationShare)
@@ -697,9 +802,14 @@ std::vector<std::string> models_to_train(const Options& o, const Dataset& train)
 int run_chapter(Options& o, const cli::Flags& flags) {
     if (o.tune) return run_tuning(o, flags);
     read_hyper_parameter_flags(o, flags);
+    read_model_flags(o, flags);
+    if (o.predicting()) return run_predict(o);
+    std::optional<SavedModel> saved;
+    if (!o.load.empty()) saved = load_model(o.load);   // the model's problems first, then the data's
     Mnist data = read_mnist(o.data);
     data.train = first(data.train, static_cast<std::size_t>(o.train_size));
     data.test = first(data.test, static_cast<std::size_t>(o.test_size));
+    if (saved) return run_loaded(o, flags, *saved, data);
     std::optional<Dataset> validation;
     if (o.validation) {
         if (data.train.count < kValidationShare)
@@ -709,6 +819,7 @@ int run_chapter(Options& o, const cli::Flags& flags) {
         validation = std::move(sets.validation);
     }
     const std::vector<std::string> models = models_to_train(o, data.train);
+    check_save(o, data.train);
 
     files::ResultFolder folder(o.out);
     ThreadPool pool(static_cast<std::size_t>(o.threads));
@@ -730,9 +841,13 @@ int run_chapter(Options& o, const cli::Flags& flags) {
         lambda_sweep_figure(folder / "lambda_sweep.svg", results.sweep);
     }
     const table::Text headline = headline_table(results.runs, data.train.count);
-    write_summary(folder / "summary.md", results, headline, o, flags, data, pool.size());
+    std::string not_saved;
+    const std::vector<summary::Section> kept =
+        keep_trained(folder.path(), o, flags, results.runs, data.test, pool, not_saved);
+    write_summary(folder / "summary.md", results, headline, o, flags, data, pool.size(), kept);
     folder.publish();
     std::cout << headline.aligned();
+    if (!not_saved.empty()) std::fprintf(stderr, "chapter4: %s\n", not_saved.c_str());
     return 0;
 }
 

@@ -38,6 +38,12 @@ struct Options {
     // their values once read_hyper_parameter_flags has checked them.
     std::array<std::string, kColumns.size()> hyper_text;
     std::array<std::optional<double>, kColumns.size()> hyper_given;
+    // A saved model (model_file.hpp) and one image to classify with it (predict.hpp).
+    std::string save, load, predict, predict_out;
+    std::string predict_index_text;             // --predict-index as typed ("" when not given)
+    std::optional<std::size_t> predict_index;   // its value, once read_model_flags has checked it
+
+    bool predicting() const { return !predict.empty() || predict_index.has_value(); }
 };
 
 // What each hyper-parameter flag means, and its range, in the order of kColumns.
@@ -63,6 +69,23 @@ inline const char* kAbout =
     "on all cores (001, Methods and Results).\n\n"
     "Hyper-parameters of each preset and model; a flag given on the command line replaces its "
     "column:\n\n";
+
+// The flags that save, load and use a trained model (model_file.hpp, predict.hpp).
+inline void add_model_flags(cli::Flags& flags, Options& o) {
+    flags.add("save", o.save,
+              "after training, write the MLP (with --model logistic: the softmax regression) to this file, "
+              "a small binary file (README: The model file)");
+    flags.add("load", o.load,
+              "train nothing: evaluate the model saved in this file (by --save) on the training and test sets "
+              "and write its results (with draw.html for an MLP) to --out");
+    flags.add("predict", o.predict,
+              "with --load: classify the digit in this PGM picture (P2 or P5, any size) after "
+              "MNIST's preprocessing; print the ten probabilities");
+    flags.add("predict-index", o.predict_index_text,
+              "with --load: classify this test image of --data (0, 1, ...), as it is (MNIST's images are preprocessed)");
+    flags.add("predict-out", o.predict_out,
+              "with --predict or --predict-index: write the 28x28 image the network saw to this file (PGM)");
+}
 
 // The help's opening: what the program does, the preset table, and the grid that --tune searches.
 inline std::string about_text() {
@@ -109,6 +132,7 @@ inline cli::Flags make_flags(Options& o) {
     flags.add("seed", o.seed, "seed of the initial weights, of the epochs' orders and of the validation split");
     flags.add("data", o.data, "folder with the four MNIST IDX files (fetch them with `make mnist`)");
     flags.add("out", o.out, "output folder");
+    add_model_flags(flags, o);
     return flags;
 }
 
@@ -135,6 +159,41 @@ inline void read_hyper_parameter_flags(Options& o, const cli::Flags& flags) {
         if (!error.empty()) throw UsageError("--" + name + ": " + error);
         o.hyper_given[k] = value;
     }
+}
+
+// Check how --save, --load, --predict, --predict-index and --predict-out go together (and with
+// the training flags); read --predict-index. A UsageError says what to change.
+inline void read_model_flags(Options& o, const cli::Flags& flags) {
+    if (flags.given("predict-index")) {
+        int n = 0;
+        std::string error = cli::parse_value(o.predict_index_text, n);
+        if (error.empty() && n < 0) error = std::to_string(n) + " is out of range (must be >= 0)";
+        if (!error.empty()) throw UsageError("--predict-index: " + error);
+        o.predict_index = static_cast<std::size_t>(n);
+    }
+    if (!o.predict.empty() && o.predict_index)
+        throw UsageError("give --predict FILE or --predict-index N, not both");
+    if (o.predicting() && o.load.empty())
+        throw UsageError(std::string(o.predict.empty() ? "--predict-index" : "--predict") +
+                         " needs a trained model: give --load FILE, a model written by a run with --save FILE");
+    if (!o.predict_out.empty() && !o.predicting())
+        throw UsageError("--predict-out needs --predict FILE or --predict-index N");
+    if (o.load.empty()) return;
+    if (!o.save.empty()) throw UsageError("--save and --load together: the loaded model is saved already");
+    for (const char* name : {"preset", "model", "hidden", "lr", "momentum", "decay", "lambda", "batch", "epochs",
+                             "reference", "penalise-bias", "validation"})
+        if (flags.given(name))
+            throw UsageError(std::string("--load evaluates a saved model and trains nothing: drop --") + name);
+    if (!o.predicting()) return;
+    // A prediction reads one image and writes no result folder.
+    for (const char* name : {"out", "train-size", "test-size", "seed", "threads"})
+        if (flags.given(name))
+            throw UsageError(std::string("--") + name + " has no meaning with " +
+                             (o.predict.empty() ? "--predict-index" : "--predict") +
+                             ", which classifies one image and writes no result folder: drop it");
+    if (!o.predict.empty() && flags.given("data"))
+        throw UsageError("--data has no meaning with --predict FILE, which reads the picture alone: drop it "
+                         "(--predict-index N reads test image N of --data)");
 }
 
 // Were any of the hyper-parameters given on the command line?
