@@ -31,6 +31,7 @@
 #include "chapters/chapter4_mnist_softmax/options.hpp"
 #include "chapters/chapter4_mnist_softmax/predict.hpp"
 #include "chapters/chapter4_mnist_softmax/presets.hpp"
+#include "chapters/chapter4_mnist_softmax/run_size.hpp"
 #include "chapters/chapter4_mnist_softmax/selection.hpp"
 #include "chapters/chapter4_mnist_softmax/trainer.hpp"
 #include "chapters/chapter4_mnist_softmax/training.hpp"
@@ -747,6 +748,7 @@ void check_tuning_flags(const cli::Flags& flags) {
 int run_tuning(Options& o, const cli::Flags& flags) {
     check_tuning_flags(flags);
     read_hyper_parameter_flags(o, flags);
+    workload::check(estimate(o), size_bounds(), o.allow_large);   // before MNIST is read
     const Dataset training_set = first(read_training_set(o.data), static_cast<std::size_t>(o.train_size));
     if (training_set.count < kValidationShare)
         throw UsageError("--tune needs at least " + std::to_string(kValidationShare) + " training images");
@@ -804,6 +806,7 @@ int run_chapter(Options& o, const cli::Flags& flags) {
     read_hyper_parameter_flags(o, flags);
     read_model_flags(o, flags);
     if (o.predicting()) return run_predict(o);
+    if (o.load.empty()) workload::check(estimate(o), size_bounds(), o.allow_large);   // before MNIST is read
     std::optional<SavedModel> saved;
     if (!o.load.empty()) saved = load_model(o.load);   // the model's problems first, then the data's
     Mnist data = read_mnist(o.data);

@@ -32,6 +32,7 @@ struct Options {
     bool tune = false;        // run the validation search (selection.hpp) instead of training
     bool validation = false;  // hold the validation set out of training and score it every epoch
     bool penalise_bias = false;   // the L2 penalty on the biases too (001, Discussion)
+    bool allow_large = false;     // run even beyond run_size.hpp's hard bounds
     std::string data = (files::datasets_dir() / "mnist").string();
     std::string out = files::default_results_dir("chapter4").string();
     // The hyper-parameter flags as typed ("" when not given), in the order of kColumns, and
@@ -132,6 +133,8 @@ inline cli::Flags make_flags(Options& o) {
     flags.add("seed", o.seed, "seed of the initial weights, of the epochs' orders and of the validation split");
     flags.add("data", o.data, "folder with the four MNIST IDX files (fetch them with `make mnist`)");
     flags.add("out", o.out, "output folder");
+    flags.add("allow-large", o.allow_large,
+              "run even when the estimated time exceeds 1 h or the memory 4 GB (README: Large runs)");
     add_model_flags(flags, o);
     return flags;
 }
