@@ -94,14 +94,15 @@ inline workload::Estimate estimate(const Options& o) {
             const double epochs = given(o, "epochs") ? h.epochs : g.epochs;
             const double fit = train - std::floor(train / kValidationShare);
             e.work += points * epochs * (fit * m.step + (train - fit) * m.parameters);
-            peak = std::max(peak, threads * training_bytes(m, fit, given(o, "batch") ? h.batch : g.batch, 1));
+            peak = std::max(peak, std::min(threads, points) * training_bytes(m, fit, given(o, "batch") ? h.batch : g.batch, 1));
             continue;
         }
         e.work += h.epochs * (train * m.step + (train + test) * m.parameters);
         peak = std::max(peak, training_bytes(m, train, h.batch, threads));
-        if (model == "logistic") {   // 001's λ sweep, side by side, one thread each
-            e.work += 7 * kReport.epochs * (train * m.step + test * m.parameters);
-            peak = std::max(peak, threads * training_bytes(m, train, kReport.batch, 1));
+        if (model == "logistic") {   // 001's λ sweep: λ = 0 once, the others twice; side by side, one thread each
+            const double runs = 2.0 * static_cast<double>(kReportLambdas.size()) - 1;
+            e.work += runs * kReport.epochs * (train * m.step + test * m.parameters);
+            peak = std::max(peak, std::min(threads, runs) * training_bytes(m, train, kReport.batch, 1));
         }
     }
     e.seconds = e.work / (kMultiplyAddsPerSecondAndCore * cores_used(o.threads));
