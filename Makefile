@@ -36,12 +36,8 @@ configure:
 $(addprefix chapter,$(CHAPTER_NUMBERS)): chapter%: configure
 	cmake --build $(BUILD) --target chapter$* -j $(JOBS)
 
-# make run names the chapters' targets longest compile first (the later chapters are the larger
-# programs), so that both cores stay busy to the end of the build; then the results page.
-BUILD_ORDER := $(addprefix chapter,$(shell printf '%s\n' $(CHAPTER_NUMBERS) | sort -rn)) results_page
-
 run: configure
-	cmake --build $(BUILD) -j $(JOBS) --target $(BUILD_ORDER)
+	cmake --build $(BUILD) -j $(JOBS) --target chapters
 	@sh chapters/run_all.sh $(BUILD) $(RESULTS) $(CHAPTER_NUMBERS)
 
 # The tests. MNIST is fetched first when it can be (as `make run` does); the tests that need it
