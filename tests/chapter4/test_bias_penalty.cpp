@@ -13,39 +13,15 @@
 #include "common/finite_difference.hpp"
 #include "common/random.hpp"
 #include "testing.hpp"
+#include "tests/chapter4/gradient_check.hpp"
 
 using namespace ch4;
+using namespace ch4::gradient_test;
 
 namespace {
 
-// Central differences in double agree with a correct gradient to ~1e-9 (finite_difference.hpp:
-// truncation h² ≈ 1e-10 times the third derivative, rounding ε|C|/h ≈ 1e-11); 1e-6 fails any
-// wrong term, such as a missing or doubled 2λb (λ = 0.1, |b| ≈ 0.5: off by 0.1 absolute against
-// components of ~0.1).
-constexpr double kFdTol = 1e-6;
-// Components near zero are judged against 1e-3 of the gradient's largest (as in test_network).
-constexpr double kFloorFraction = 1e-3;
-
-fd::Vector flat(const Matrix<double>& m) { return fd::Vector(m.data(), m.data() + m.size()); }
-
-void check_gradient(const char* what, Matrix<double>& param, const std::function<double()>& f,
-                    const Matrix<double>& analytic) {
-    const fd::Vector x0 = flat(param);
-    const fd::Vector numeric = fd::gradient(
-        [&](const fd::Vector& x) {
-            std::copy(x.begin(), x.end(), param.data());
-            return f();
-        },
-        x0);
-    std::copy(x0.begin(), x0.end(), param.data());
-    const fd::Vector a = flat(analytic);
-    double scale = 0;
-    for (double v : a) scale = std::max(scale, std::fabs(v));
-    const fd::Report r = fd::compare(a, numeric, kFloorFraction * scale);
-    if (!r.passes(kFdTol))
-        std::fprintf(stderr, "%s:\n%s", what, fd::mismatches(a, numeric, kFdTol, 5, kFloorFraction * scale).c_str());
-    CHECK(r.passes(kFdTol));
-}
+// kFdTol (gradient_check.hpp) fails any wrong term, such as a missing or doubled 2λb: with
+// λ = 0.1 and |b| ≈ 0.5 that is 0.1 off, against components of ~0.1.
 
 // A network with biases well away from zero (so that 2λb is not negligible), a batch and labels.
 struct Problem {
