@@ -161,8 +161,8 @@ void gemm_naive(Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type_identity_t<
 //   128 bits (SSE: 16 registers of 4 floats)       5×8:  10 accumulators, 14 registers.
 // The 6×16 tile of the classic AVX2 kernels counts on fused multiply-add (12 accumulators, 2
 // vectors of op(B), 1 broadcast: 15 registers); here it needs all 16, and then leaves the
-// compiler no register to spare. Built for AVX2 (-march=x86-64-v3) and timed on the processor
-// of the README's Speed section (processor time of one thread, median of five rounds, X·Wh of
+// compiler no register to spare. Built for AVX2 (-march=x86-64-v3) and timed on the Zen 4 of
+// the README's Speed section (processor time of one thread, median of five rounds, X·Wh of
 // 001's MLP), 6×16 ran at 71 GFLOP/s against 5×16's 87 with GCC 12, and at 40 against 77 with
 // Clang 14; 4×16, 7×16 and 3×32 were slower than 5×16 too (3×32 with Clang: 51). A product
 // with at most 16 columns (the output layer's 10 classes) uses a 5×16 tile where the wide tile
@@ -219,7 +219,7 @@ void pack_B(Op opB, View<const T> B, std::size_t k0, std::size_t kc, std::size_t
 // and vectors completely (`#pragma GCC unroll`, which Clang reads too). On the innermost loop,
 // over the L lanes of one vector, they need opposite hints. GCC must vectorise it as a loop:
 // unrolled first, its L scalar statements are never put back together and the tile stays in
-// memory (X·Wh on one core of the processor of the README's Speed section: 3.5 GFLOP/s instead
+// memory (X·Wh on one core of the Zen 4 of the README's Speed section: 3.5 GFLOP/s instead
 // of 90). Clang must unroll it as well: its scalar replacement of aggregates then gives every
 // element of the tile a value of its own, and its SLP vectoriser packs them into vector
 // registers; vectorised as a loop instead, the tile stays in memory (29 GFLOP/s instead of 92).

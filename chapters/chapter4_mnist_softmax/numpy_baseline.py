@@ -5,8 +5,10 @@ plain SGD, float32) written straightforwardly with numpy, whose matrix products 
 
     python3 chapters/chapter4_mnist_softmax/numpy_baseline.py [datasets/mnist] [epochs]
 
-Prints the wall time of each epoch's training pass, then the best and the median; compare with
-the "report: MLP" rows of `make bench`. Not part of the build or the tests.
+Prints the BLAS library numpy multiplies with (as the process has it loaded: Debian's numpy
+links libblas.so.3, which may be OpenBLAS or the slow reference BLAS), the wall time of each
+epoch's training pass, then the best and the median; compare with the "report: MLP" rows of
+`make bench`. Not part of the build or the tests.
 """
 import sys
 import time
@@ -17,6 +19,20 @@ import numpy as np
 def idx(path, header):
     with open(path, "rb") as f:
         return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
+
+
+def blas_library():
+    """The BLAS shared library mapped into this process (after a product has run), or "unknown"."""
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1]
+                name = path.rsplit("/", 1)[-1].lower()
+                if "blas" in name or "mkl" in name or "blis" in name:
+                    return path
+    except OSError:
+        pass
+    return "unknown"
 
 
 def main():
@@ -30,6 +46,8 @@ def main():
     W2 = rng.uniform(-r2, r2, (128, 10)).astype(np.float32)
     b1, b2 = np.zeros(128, np.float32), np.zeros(10, np.float32)
     eta, B = np.float32(1e-3), 50
+    (X[:B] @ W1).sum()
+    print(f"blas: {blas_library()}", flush=True)
     times = []
     for epoch in range(epochs):
         order = rng.permutation(len(X))

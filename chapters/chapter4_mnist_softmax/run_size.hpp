@@ -34,9 +34,11 @@ namespace ch4 {
 inline constexpr double kTrainImages = 60000, kTestImages = 10000, kPixels = 784;
 inline constexpr double kDigits = kClasses;   // K, idx.hpp
 
-// The whole default run, build aside, takes ≈ 25 s on 2 cores of an AMD EPYC (AVX-512) for its
-// ≈ 8.3e11 multiply-adds, 1.7e10 a second and core; softmax regression's small products run
-// slower, so the rate below errs on the long side (≈ 40 s for the default run).
+// The whole default run, build aside, takes ≈ 25 s on 2 cores of a Zen 4 EPYC (AVX-512) with
+// dense products for its ≈ 8.3e11 multiply-adds, 1.7e10 a second and core, and ≈ 13 s on a
+// Zen 5, whose MLP skips the zero pixels (sparse.hpp: the work is still counted as if dense);
+// softmax regression's small products run slower, so the rate below errs on the long side
+// (≈ 40 s for the default run).
 inline constexpr double kMultiplyAddsPerSecondAndCore = 1e10;
 
 // The cores a run's threads can use.
@@ -73,10 +75,15 @@ inline std::vector<std::string> models_of(const Options& o) {
     return {o.model};
 }
 
-// Memory held by one training at a time: its parameters, velocity and gradients (float), the
-// epoch's shuffled copy of the images (bytes), and each thread's batch and activations (float).
+// Memory held by one training at a time: its parameters, velocity and gradients (float); the
+// epoch's shuffled copy of the images (bytes), or for the MLP on mostly-zero images the lists of
+// their nonzero pixels, of the data set and in the epoch's order (8 bytes an entry, at most a
+// third of the pixels: trainer.hpp, choose_products); and each thread's batch (float, and its
+// list) and activations (float).
 inline double training_bytes(const ModelSize& m, double images, double batch, double threads) {
-    return 4 * 3 * m.parameters + images * kPixels + threads * 4 * batch * (kPixels + 3 * m.hidden + 3 * kDigits);
+    const double per_image = m.hidden ? 2 * 8 * kPixels / 3 : kPixels, batch_list = m.hidden ? 8 * kPixels : 0;
+    return 4 * 3 * m.parameters + images * per_image +
+           threads * batch * (4 * (kPixels + 3 * m.hidden + 3 * kDigits) + batch_list);
 }
 
 inline workload::Estimate estimate(const Options& o) {

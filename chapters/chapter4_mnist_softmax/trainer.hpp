@@ -4,7 +4,8 @@
 //
 // Everything here computes what network.hpp computes, in the same order of summation:
 //   gemm(pool, …)      matrix.hpp's gemm, its columns (or rows) cut between the threads;
-//   Trainer            ReferenceSgd's steps (test_network holds the two equal);
+//   Trainer            ReferenceSgd's steps (test_network holds the two equal), the MLP's
+//                      products with the batch over its nonzero pixels only (sparse.hpp);
 //   evaluate(pool, …)  evaluate_rows over blocks of samples, the losses summed in sample order.
 // So the number of threads never changes a bit of the result.
 #pragma once
@@ -19,6 +20,7 @@
 #include "chapters/chapter4_mnist_softmax/idx.hpp"
 #include "chapters/chapter4_mnist_softmax/matrix.hpp"
 #include "chapters/chapter4_mnist_softmax/network.hpp"
+#include "chapters/chapter4_mnist_softmax/sparse.hpp"
 #include "chapters/chapter4_mnist_softmax/thread_pool.hpp"
 
 namespace ch4 {
@@ -28,7 +30,7 @@ namespace ch4 {
 // must meet the others at a barrier, and on a busy machine a meeting is a sleep and a wake-up,
 // tens of microseconds, on an idle one about a microsecond. So work is cut between threads only
 // if each gets at least kMinSharedWork multiply-adds, about 6 µs of arithmetic on one core (at
-// the kernel's 85 GFLOP/s on the processor of the README's Speed section); smaller work runs on
+// the kernel's 85 GFLOP/s on the Zen 4 of the README's Speed section); smaller work runs on
 // one thread, and the others stay asleep. A step of softmax regression (784·10·2 multiply-adds
 // per sample, 0.78 million per batch) is just worth sharing on an idle machine; whether it is
 // on a busy one, the trainer measures (TeamChoice).
@@ -80,15 +82,14 @@ void gemm(ThreadPool& pool, Op opA, Op opB, T alpha, In<T> A, In<T> B, std::type
 //   ω > 0:  v ← ω·v + η·XᵀΓ (one GEMM, β = ω);  v ← v + 2ηλ·W;  W ← W − v
 // With λ = 0 this rounds exactly as sgd_update on the stored gradient; with λ > 0 the penalty
 // term is rounded in another order (see test_network).
-template <class T>
-void sgd_update_dense(View<T> W, View<std::type_identity_t<T>> v, In<T> X, In<T> Gamma,
-                      std::type_identity_t<T> eta, std::type_identity_t<T> omega,
-                      std::type_identity_t<T> two_lambda) {
+// `product(α, β, C)` computes C ← α·XᵀΓ + β·C: gemm, or sparse_xt_times for the MLP's Wh.
+template <class T, class Product>
+void sgd_update_folded(View<T> W, View<T> v, Product product, T eta, T omega, T two_lambda) {
     if (omega == T(0)) {
-        gemm(Op::T, Op::N, -eta, X, Gamma, T(1) - eta * two_lambda, W);
+        product(-eta, T(1) - eta * two_lambda, W);
         return;
     }
-    gemm(Op::T, Op::N, eta, X, Gamma, omega, v);
+    product(eta, omega, v);
     for (std::size_t i = 0; i < W.rows; ++i) {
         T* w = W.row(i);
         T* vi = v.row(i);
@@ -104,32 +105,47 @@ void sgd_update_dense(View<T> W, View<std::type_identity_t<T>> v, In<T> X, In<T>
 // team meets at a barrier twice per step: every meeting then waits for a thread that the
 // scheduler has paused, up to a time slice (milliseconds) for 0.1 ms of work, and one thread
 // alone, which waits for nobody, is faster. Which case holds changes as other programs start
-// and stop, so the trainer measures it: it runs the steps in segments of kSegment batches,
-// times each, and gives the next segment to the team (one thread, or the whole pool) whose
-// latest segment took less time per step. Now and then the other team runs a segment, to see
-// whether the machine has changed: after `explore_every` segments, a number that doubles (up
-// to kMaxExploreEvery) each time the other team is found slower again, so that on a steady
-// machine almost every segment runs on the faster team. A segment that tries the other team (or
-// a team not timed yet) is kTrySegment batches long only, so that a try on a busy machine costs
-// little. Either team computes the same bits.
+// and stop, so the trainer measures it: it runs the steps in segments, times each, and gives the
+// next segment to the team (one thread, or the whole pool) whose latest segment took less time
+// per step. Now and then the other team runs a segment, to see whether the machine has changed:
+// after `explore_every` segments, a number that doubles (up to kMaxExploreEvery) each time the
+// other team is found slower again, so that on a steady machine almost every segment runs on
+// the faster team. Either team computes the same bits.
+// How long a segment lasts matters on a busy machine. The scheduler shares a core between
+// programs in slices of a few milliseconds, so a short segment is timed within a slice or two,
+// and its time per step depends on where the slices fell: on the Zen 5 of the README's Speed
+// section with a busy loop per core, 10 steps of one thread took 110 µs each and 50 steps
+// 160–280 µs; 10 steps of the pool 70–90 µs, or 1,600. So a segment runs in chunks of kChunk
+// batches until it has lasted kSegmentSeconds, many slices. A segment that tries the other team,
+// though, runs in chunks of kTryChunk and stops as soon as it has lasted kMinTrySeconds and is
+// kGiveUp times slower per step than the faster team's latest: a short stretch errs towards
+// looking fast, so one that looks that slow is slower, and stopping it bounds what a try costs
+// on a busy machine. The pool has the first segment (on an idle machine it is the faster team);
+// one thread's first is a try. (Short first segments would be timed while the caches and the
+// pages of each team's memory are still cold.)
 class TeamChoice {
 public:
-    static constexpr std::size_t kSegment = 50, kTrySegment = 10, kFirstExploreEvery = 4, kMaxExploreEvery = 64;
+    static constexpr double kSegmentSeconds = 0.025, kMinTrySeconds = 0.002, kGiveUp = 1.5;
+    static constexpr std::size_t kChunk = 10, kTryChunk = 2, kFirstExploreEvery = 4, kMaxExploreEvery = 16;
 
     // The team of the next segment: 0 (one thread) or 1 (the whole pool).
     std::size_t next() {
         exploring_ = false;
-        trying_ = true;
-        if (seconds_per_step_[1] == 0) return current_ = 1;   // not timed yet: the pool first
-        if (seconds_per_step_[0] == 0) return current_ = 0;
-        trying_ = false;
+        if (seconds_per_step_[1] == 0) return current_ = 1;                     // the pool first, …
+        if (seconds_per_step_[0] == 0) return exploring_ = true, current_ = 0;   // … then a try of one thread
         const std::size_t faster = seconds_per_step_[0] <= seconds_per_step_[1] ? 0 : 1;
         if (++since_exploring_ >= explore_every_) exploring_ = true, since_exploring_ = 0;
-        trying_ = exploring_;
         return current_ = exploring_ ? 1 - faster : faster;
     }
-    // How many batches the next segment (the one next() chose) has.
-    std::size_t segment() const { return trying_ ? kTrySegment : kSegment; }
+    // The batches of the next chunk of the segment next() chose.
+    std::size_t chunk() const { return exploring_ ? kTryChunk : kChunk; }
+    // Whether the segment next() chose goes on after `steps` steps in `seconds`.
+    bool go_on(double seconds, std::size_t steps) const {
+        if (exploring_ && seconds >= kMinTrySeconds &&
+            seconds > kGiveUp * seconds_per_step_[1 - current_] * static_cast<double>(steps))
+            return false;
+        return seconds < kSegmentSeconds;
+    }
     // The segment just run took `seconds` for `steps` steps.
     void record(double seconds, std::size_t steps) {
         const double per_step = std::max(seconds, 1e-9) / static_cast<double>(steps);
@@ -142,7 +158,7 @@ public:
 private:
     double seconds_per_step_[2] = {0, 0};   // latest segment of each team (0: none yet)
     std::size_t current_ = 1, since_exploring_ = 0, explore_every_ = kFirstExploreEvery;
-    bool exploring_ = false, trying_ = false;
+    bool exploring_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -152,7 +168,8 @@ private:
 //               their columns of Wh and bh and their rows of Wo;
 //   by samples  each thread owns a block of the batch's rows.
 // One step on a batch, for thread t:
-//   0. its own copy of the batch: the images, scaled by 1/255, as the rows of X
+//   0. its own copy of the batch: the images, scaled by 1/255, as the rows of X; or, for the
+//      MLP on images that are mostly 0 (as MNIST's), the lists of its nonzero pixels (sparse.hpp)
 //   1. MLP: its units' columns of Zh = X·Wh + bh and Ah = R(Zh)                     (units)
 //      BARRIER 1 — Ah is complete, and every update of the previous step is done;
 //   2. its samples' rows of Zo = A·Wo + bo (A = Ah, or X without hidden layer), of
@@ -202,17 +219,24 @@ public:
         const std::size_t N = order.size();
         shuffle(data, order);
         shared_steps_ = steps_ = 0;
-        for (std::size_t start = 0, end = 0; start < N; start = end) {
-            const std::size_t which = teams_.size() == 1 ? 0 : choice_.next();
+        const bool choosing = teams_.size() > 1;
+        for (std::size_t start = 0; start < N;) {   // a segment on one team …
+            const std::size_t which = choosing ? choice_.next() : 0;
             Team& team = teams_[which];
             hold(which);
-            end = std::min(N, start + (teams_.size() == 1 ? TeamChoice::kSegment : choice_.segment()) * B_);
-            const std::size_t steps = (end - start + B_ - 1) / B_;
             const auto t0 = std::chrono::steady_clock::now();
-            pool_.run([&](std::size_t t) {
-                for (std::size_t s = start; s < end; s += B_) step(team, t, s, std::min(B_, N - s), eta);
-            }, team.size);
-            choice_.record(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), steps);
+            std::size_t steps = 0;
+            double seconds = 0;
+            do {   // … in chunks (TeamChoice), or all at once if there is no choice
+                const std::size_t end = choosing ? std::min(N, start + choice_.chunk() * B_) : N;
+                pool_.run([&](std::size_t t) {
+                    for (std::size_t s = start; s < end; s += B_) step(team, t, s, std::min(B_, N - s), eta);
+                }, team.size);
+                steps += (end - start + B_ - 1) / B_;
+                start = end;
+                seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            } while (start < N && choice_.go_on(seconds, steps));
+            if (choosing) choice_.record(seconds, steps);
             steps_ += steps;
             if (team.size > 1) shared_steps_ += steps;
         }
@@ -227,7 +251,8 @@ public:
 private:
     // What one thread works on alone, in its own memory.
     struct ThreadColumns {
-        Matrix<float> X;              // B×D: its copy of the batch
+        Matrix<float> X;              // B×D: its copy of the batch (unless sparse_)
+        BatchPixels pixels;           // or the batch's nonzero pixels (if sparse_; sized in shuffle)
         Matrix<float> Wh, vWh;        // D×n: its n hidden units' columns of Wh and of their velocity v
         Matrix<float> Zh, Gamma_h;    // B×n: their columns of Zh and Γh
     };
@@ -253,20 +278,23 @@ private:
         for (std::size_t t = 0; t < size; ++t) {
             const auto [f0, f1] = units(t, size);
             const std::size_t n = net_.hidden ? f1 - f0 : 0, D = net_.inputs;   // n hidden units
-            team.columns.push_back({Matrix<float>(B_, D), Matrix<float>(D, n),
-                                    Matrix<float>(opt_.omega > 0 ? D : 0, n), Matrix<float>(B_, n),
-                                    Matrix<float>(B_, n)});
+            team.columns.push_back({Matrix<float>(net_.hidden ? 0 : B_, D), BatchPixels{},
+                                    Matrix<float>(D, n), Matrix<float>(opt_.omega > 0 ? D : 0, n),
+                                    Matrix<float>(B_, n), Matrix<float>(B_, n)});
         }
         return team;
     }
 
     // The epoch's images in the epoch's order, so that a batch is B consecutive images (memory
     // the processor streams; gathering them image by image in each step would wait for memory
-    // in every step). Copied by the largest team.
+    // in every step): their lists of nonzero pixels when the steps read those (sparse_), else
+    // their pixels. Copied by the largest team.
     void shuffle(const Dataset& data, const std::vector<std::size_t>& order) {
         const std::size_t N = order.size(), D = data.pixels_per_image();
-        if (shuffled_.count != N || shuffled_.pixels.size() != N * D) {   // first epoch only
-            shuffled_ = Dataset{N, data.rows, data.cols, std::vector<std::uint8_t>(N * D),
+        if (net_.hidden) choose_products(data, order);
+        const std::size_t bytes = sparse_ ? 0 : N * D;
+        if (shuffled_.count != N || shuffled_.pixels.size() != bytes) {   // first epoch only
+            shuffled_ = Dataset{N, data.rows, data.cols, std::vector<std::uint8_t>(bytes),
                                 std::vector<std::uint8_t>(N)};
             rows_.resize(N);
             for (std::size_t n = 0; n < N; ++n) rows_[n] = n;
@@ -274,11 +302,39 @@ private:
         const std::size_t threads = teams_.back().size;
         pool_.run([&](std::size_t t) {
             const auto [n0, n1] = share(N, t, threads);
+            if (sparse_) copy_images(epoch_pixels_, image_pixels_, order, n0, n1);
             for (std::size_t n = n0; n < n1; ++n) {
-                std::copy_n(data.image(order[n]), D, shuffled_.pixels.data() + n * D);
+                if (!sparse_) std::copy_n(data.image(order[n]), D, shuffled_.pixels.data() + n * D);
                 shuffled_.labels[n] = data.labels[order[n]];
             }
         }, threads);
+    }
+
+    // The MLP's products with the batch: over its nonzero pixels (sparse.hpp) if at most a third
+    // of the data set's pixels are nonzero (in MNIST a fifth), else dense, with gemm — the same
+    // bits either way; the sparse products take more time per term, and beyond about a third of
+    // the terms the dense ones are faster. Decided, and the data set's lists made, when the data
+    // set is new to this trainer; then room in each thread's lists for the fullest batch of the
+    // epoch (or its copy of the batch, X). All here, outside the jobs.
+    void choose_products(const Dataset& data, const std::vector<std::size_t>& order) {
+        if (&data != listed_.set || data.pixels.data() != listed_.pixels || data.count != listed_.count) {
+            const auto zeros = static_cast<std::size_t>(std::count(data.pixels.begin(), data.pixels.end(), 0));
+            sparse_ = 3 * (data.pixels.size() - zeros) <= data.pixels.size();
+            image_pixels_ = sparse_ ? list_pixels(data) : ImagePixels{};
+            listed_ = {&data, data.pixels.data(), data.count};
+            for (Team& team : teams_)
+                for (ThreadColumns& mine : team.columns)
+                    if (!sparse_ && mine.X.rows() != B_) mine.X = Matrix<float>(B_, net_.inputs);
+        }
+        if (!sparse_) return;
+        reorder_starts(epoch_pixels_, image_pixels_, order);
+        std::size_t fullest = 0;
+        for (std::size_t s = 0; s < order.size(); s += B_)
+            fullest = std::max(fullest, epoch_pixels_.start[std::min(order.size(), s + B_)] - epoch_pixels_.start[s]);
+        if (fullest <= pixels_room_) return;
+        for (Team& team : teams_)
+            for (ThreadColumns& mine : team.columns) mine.pixels = BatchPixels(net_.inputs, fullest);
+        pixels_room_ = fullest;
     }
 
     // Give the hidden layer's weights Wh and their velocity to the threads of teams_[team] (or
@@ -330,7 +386,7 @@ private:
         ThreadColumns& mine = team.columns[t];
         const std::size_t f0 = units(t, team.size).first, f1 = units(t, team.size).second;   // (captured below)
         const auto [i0, i1] = samples(rows, t, team.size);
-        const View<float> X = mine.X.view().row_range(0, rows);
+        const View<float> X = mine.X.view().row_range(0, sparse_ ? 0 : rows);
         const std::uint8_t* y = shuffled_.labels.data() + start;   // the batch's labels
         const View<float> Zh = mine.Zh.view().row_range(0, rows);
         const View<float> Gamma_h = mine.Gamma_h.view().row_range(0, rows);
@@ -338,9 +394,11 @@ private:
         const View<const float> output_input = net.hidden ? View<const float>(Ah) : View<const float>(X);
 
         // 0–1. the batch, and this thread's hidden units
-        load_batch(X, shuffled_, rows_.data() + start);
+        if (sparse_) gather(mine.pixels, epoch_pixels_, start, rows);
+        else load_batch(X, shuffled_, rows_.data() + start);
         if (net.hidden && f0 < f1) {
-            dense_forward(Zh, X, mine.Wh.view(), net.bh.data() + f0);
+            if (sparse_) sparse_forward(Zh, mine.pixels, mine.Wh.view(), net.bh.data() + f0);
+            else dense_forward(Zh, X, mine.Wh.view(), net.bh.data() + f0);
             relu_forward(Ah.columns(f0, f1), Zh);
         }
         pool_.barrier(t);
@@ -365,12 +423,18 @@ private:
         // 3. the hidden layer's error, eq. (1)
         if (net.hidden) relu_backward(Gamma_h, Gamma_o, net.Wo.view().row_range(f0, f1), Zh);
         // 4. SGD: output layer, eq. (2) …
-        sgd_update_dense(net.Wo.view().row_range(f0, f1), velocity_block(velocity_.Wo, true, f0, f1),
-                         output_input.columns(f0, f1), Gamma_o, eta, omega, two_lambda);
+        const View<const float> A = output_input.columns(f0, f1);
+        sgd_update_folded(net.Wo.view().row_range(f0, f1), velocity_block(velocity_.Wo, true, f0, f1),
+                          [&](float a, float b, View<float> C) { gemm(Op::T, Op::N, a, A, Gamma_o, b, C); },
+                          eta, omega, two_lambda);
         // … and hidden layer, eqs. (2), (3)
         if (net.hidden) {
-            sgd_update_dense(mine.Wh.view(), mine.vWh.size() ? mine.vWh.view() : View<float>{}, X, Gamma_h,
-                             eta, omega, two_lambda);
+            sgd_update_folded(mine.Wh.view(), mine.vWh.size() ? mine.vWh.view() : View<float>{},
+                              [&](float a, float b, View<float> C) {
+                                  if (sparse_) sparse_xt_times(C, mine.pixels, Gamma_h, a, b);
+                                  else gemm(Op::T, Op::N, a, X, Gamma_h, b, C);
+                              },
+                              eta, omega, two_lambda);
             column_sums(dbh_.data() + f0, Gamma_h);
             if (opt_.penalise_bias)
                 add_l2_gradient(dbh_.view().columns(f0, f1), net.bh.view().columns(f0, f1), two_lambda);
@@ -392,6 +456,14 @@ private:
     std::vector<Team> teams_;                   // one thread, and the largest team worth sharing
     static constexpr std::size_t kNetwork = static_cast<std::size_t>(-1);
     std::size_t holder_ = kNetwork;             // the team whose threads hold Wh (or net.Wh itself)
+    bool sparse_ = false;                       // the MLP's products with X over its nonzero pixels?
+    ImagePixels image_pixels_, epoch_pixels_;   // if so, those of each image, and in the epoch's order …
+    struct {
+        const Dataset* set = nullptr;
+        const std::uint8_t* pixels = nullptr;
+        std::size_t count = 0;
+    } listed_;                                  // … of this data set
+    std::size_t pixels_room_ = 0;               // the entries each BatchPixels has room for
     TeamChoice choice_;
     std::size_t steps_ = 0, shared_steps_ = 0;  // in the last epoch: all steps, those shared
 };

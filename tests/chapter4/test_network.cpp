@@ -176,8 +176,9 @@ TEST_CASE(glorot_uniform_initialisation) {
 // ---------------------------------------------------------------------------------------------
 // The threaded trainer (trainer.hpp) against the reference step (network.hpp).
 //
-// What to expect. Both run the same products through the same GEMM kernel, whose sums have a
-// fixed order, and the threads only cut the products into blocks. With λ = 0 the trainer's
+// What to expect. Both compute the same sums in the same fixed order (the reference with GEMM,
+// the trainer with GEMM and, for the MLP's products with the batch, over the nonzero pixels only,
+// which gives the same bits: sparse.hpp), and the threads only cut the products into blocks. With λ = 0 the trainer's
 // fused update rounds exactly as the reference's: W + (−η)·t equals W − η·t in IEEE arithmetic,
 // and η·t + ω·v equals ω·v + η·t. So the two give the same bits, step after step. With λ > 0
 // the trainer folds the penalty into the product, W ← (1 − 2ηλ)W − η·XᵀΓ (or v ← ωv + η·XᵀΓ, then
@@ -186,7 +187,9 @@ TEST_CASE(glorot_uniform_initialisation) {
 
 namespace {
 
-// A small data set of `count` random "images" of 4×5 pixels with random labels.
+// A small data set of `count` random "images" of 4×5 pixels with random labels; three pixels in
+// four are 0, as most of MNIST's are, so that the trainer's MLP runs its products over the
+// nonzero pixels (sparse.hpp).
 Dataset random_dataset(std::size_t count, Rng& rng) {
     Dataset d;
     d.count = count;
@@ -194,7 +197,7 @@ Dataset random_dataset(std::size_t count, Rng& rng) {
     d.cols = 5;
     d.pixels.resize(count * 20);
     d.labels.resize(count);
-    for (auto& p : d.pixels) p = static_cast<std::uint8_t>(rng.below(256));
+    for (auto& p : d.pixels) p = rng.below(4) < 3 ? 0 : static_cast<std::uint8_t>(1 + rng.below(255));
     for (auto& l : d.labels) l = static_cast<std::uint8_t>(rng.below(kClasses));
     return d;
 }
@@ -308,15 +311,17 @@ TEST_CASE(trainer_equals_the_reference_step_bit_for_bit_without_penalty) {
 
 // With Sharing::measured the trainer gives each segment of batches to one thread or to the
 // whole pool, handing the hidden layer's columns (and their velocity) from one team to the
-// other; its first two segments always go to the pool, then to one thread. On 001's MLP, over
-// 107 batches (the last segment partial) and two epochs, with and without momentum, it gives
-// the reference step's bits.
+// other; its first segment goes to the pool, the next to one thread, so both teams run in the
+// first two epochs. On 001's MLP, over 107 batches (the last chunk partial) and two epochs, with
+// and without momentum, on dense images and on images mostly 0, it gives the reference step's
+// bits.
 TEST_CASE(handing_steps_between_teams_changes_no_bit) {
-    for (double omega : {0.0, 0.9}) {
+    // zeros in five pixels: 0, the dense products; 4, the products over the nonzero pixels
+    for (const auto& [omega, zeros] : {std::pair{0.0, 0u}, std::pair{0.9, 0u}, std::pair{0.0, 4u}, std::pair{0.9, 4u}}) {
         Rng rng(31);
-        const std::size_t N = (2 * TeamChoice::kSegment + 7) * 50;
+        const std::size_t N = (10 * TeamChoice::kChunk + 7) * 50;
         Dataset d{N, 28, 28, std::vector<std::uint8_t>(N * 784), std::vector<std::uint8_t>(N)};
-        for (auto& p : d.pixels) p = static_cast<std::uint8_t>(rng.below(256));
+        for (auto& p : d.pixels) p = rng.below(5) < zeros ? 0 : static_cast<std::uint8_t>(rng.below(256));
         for (auto& l : d.labels) l = static_cast<std::uint8_t>(rng.below(kClasses));
         const Network<float> start = make_network<float>(784, 128, kClasses, rng);
         const std::vector<std::size_t> order = rng.permutation(N);
@@ -325,10 +330,12 @@ TEST_CASE(handing_steps_between_teams_changes_no_bit) {
         ThreadPool pool(2);
         Trainer trainer(fast, pool, o);
         CHECK_EQ(trainer.threads(), 2u);   // 784-128-10 with batches of 50 is worth sharing
+        double least = 1, most = 0;   // of the epochs' shared fractions
         for (std::size_t e = 0; e < 2; ++e) {
             trainer.epoch(d, order, static_cast<float>(learning_rate(o, e)));
-            if (e == 0) CHECK(trainer.shared_fraction() > 0 && trainer.shared_fraction() < 1);
+            least = std::min(least, trainer.shared_fraction()), most = std::max(most, trainer.shared_fraction());
         }
+        CHECK(most > 0 && least < 1);   // both teams ran
         Network<float> reference = start;
         ReferenceSgd<float> sgd(reference, o);
         for (std::size_t e = 0; e < 2; ++e) sgd.epoch(d, order, static_cast<float>(learning_rate(o, e)));
@@ -336,9 +343,10 @@ TEST_CASE(handing_steps_between_teams_changes_no_bit) {
     }
 }
 
-// The choice of team, fed made-up times per step: the pool first, then one thread; then the
-// faster of the two, the other one again after 4 segments, after 8 if it was slower again, …
-// up to 64; at once the other one if the chosen one becomes the slower.
+// The choice of team, fed made-up times per step: the pool first, then a try of one thread; then
+// the faster of the two, the other one again after 8 segments (4, doubled since the first try was
+// slower), then every 16 while it stays slower; at once the other one if the chosen one becomes
+// the slower.
 TEST_CASE(the_faster_team_runs_and_the_other_is_tried_ever_more_rarely) {
     TeamChoice c;
     auto run = [&](double pool_seconds, double one_seconds) {   // one segment of 10 steps
@@ -351,11 +359,40 @@ TEST_CASE(the_faster_team_runs_and_the_other_is_tried_ever_more_rarely) {
     std::vector<std::size_t> tries;   // segments at which one thread is tried again
     for (std::size_t k = 1; k <= 400; ++k)
         if (run(1, 2) == 0) tries.push_back(k);
-    const std::vector<std::size_t> expected = {4, 12, 28, 60, 124, 188, 252, 316, 380};
+    std::vector<std::size_t> expected;
+    for (std::size_t k = 2 * TeamChoice::kFirstExploreEvery; k <= 400; k += TeamChoice::kMaxExploreEvery) expected.push_back(k);
     CHECK(tries == expected);
     CHECK_EQ(run(3, 2), 1u);   // the pool becomes slower (another program starts) …
     CHECK_EQ(run(3, 2), 0u);   // … and one thread takes over at once
     CHECK_EQ(run(3, 2), 0u);
+}
+
+// How long a segment goes on, in chunks: until it has lasted kSegmentSeconds; a try of the
+// other team (one thread's first segment is one) stops once it has lasted kMinTrySeconds and is
+// kGiveUp times slower per step, and not before.
+TEST_CASE(a_segment_lasts_its_time_and_a_slow_try_stops_early) {
+    TeamChoice c;
+    const double fast = 1e-4, half = TeamChoice::kSegmentSeconds / 2;   // seconds per step; a time
+    const auto steps = [](double seconds, double per_step) { return static_cast<std::size_t>(seconds / per_step); };
+    CHECK_EQ(c.next(), 1u);                      // the pool's first segment: a whole one
+    CHECK(c.go_on(half, steps(half, fast)));
+    CHECK(!c.go_on(TeamChoice::kSegmentSeconds, steps(TeamChoice::kSegmentSeconds, fast)));
+    c.record(TeamChoice::kSegmentSeconds, steps(TeamChoice::kSegmentSeconds, fast));
+    CHECK_EQ(c.next(), 0u);                      // one thread's first: a try, 3 times slower
+    CHECK(c.go_on(TeamChoice::kMinTrySeconds / 2, steps(TeamChoice::kMinTrySeconds / 2, 3 * fast)));
+    CHECK(!c.go_on(TeamChoice::kMinTrySeconds, steps(TeamChoice::kMinTrySeconds, 3 * fast)));
+    c.record(TeamChoice::kMinTrySeconds, steps(TeamChoice::kMinTrySeconds, 2 * fast));
+    for (std::size_t k = 0; k < 2 * TeamChoice::kFirstExploreEvery - 1; ++k) {
+        CHECK_EQ(c.next(), 1u);                  // the faster team, the pool
+        CHECK(c.go_on(half, steps(half, fast)));
+        CHECK(!c.go_on(TeamChoice::kSegmentSeconds, steps(TeamChoice::kSegmentSeconds, fast)));
+        c.record(TeamChoice::kSegmentSeconds, steps(TeamChoice::kSegmentSeconds, fast));
+    }
+    CHECK_EQ(c.next(), 0u);                      // a try of one thread again, after 8 segments:
+    const double early = TeamChoice::kMinTrySeconds / 2, tried = 2 * TeamChoice::kMinTrySeconds;
+    CHECK(c.go_on(early, steps(early, 2 * fast)));    // too early to tell
+    CHECK(!c.go_on(tried, steps(tried, 2 * fast)));   // 2 > kGiveUp times slower: stop
+    CHECK(c.go_on(tried, steps(tried, 1.2 * fast)));  // 1.2 times slower: go on
 }
 
 // With λ > 0 the penalty is rounded in another order (see above): each step, the two updates of
