@@ -6,6 +6,7 @@
 #     and its content matches the regular expression CONTENT if that is given;
 #   - on a non-zero STATUS, no file at all was written under WORKDIR (no partial output);
 #   - with NO_NAN set, no file written under WORKDIR contains the word nan or inf (any case).
+include("${CMAKE_CURRENT_LIST_DIR}/no_nan.cmake")
 file(REMOVE_RECURSE "${WORKDIR}")
 file(MAKE_DIRECTORY "${WORKDIR}")
 execute_process(COMMAND "${PROGRAM}" ${ARGS}
@@ -50,11 +51,6 @@ if(NO_NAN)
   if(NOT written)
     message(FATAL_ERROR "NO_NAN: the run wrote no file to check")
   endif()
-  foreach(f ${written})
-    file(READ "${f}" text)
-    if("${text}" MATCHES "(^|[^A-Za-z])([Nn][Aa][Nn]|[Ii][Nn][Ff])([^A-Za-z]|$)")
-      message(FATAL_ERROR "${f} contains '${CMAKE_MATCH_2}'")
-    endif()
-  endforeach()
+  expect_no_nan_in(${written})
 endif()
 message(STATUS "exit ${status}, stderr matches '${MESSAGE}'")

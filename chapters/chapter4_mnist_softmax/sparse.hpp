@@ -1,9 +1,9 @@
 // sparse.hpp — the MLP's two products with the batch of images, with the zero pixels skipped.
 //
 // About four pixels in five of an MNIST image are 0: the white around the digit. In the two
-// products of the hidden layer with the batch X (B×D),
-//   forward   Zh = X·Wh            Zh_ij = Σ_k x_ik w_kj
-//   eq. (2)   ∇Wh = Xᵀ·Γh          ∇_kj  = Σ_i x_ik γ_ij
+// products of the hidden layer with the batch X (B×D), 001 §Backpropagation,
+//   forward   Zh = X·Wh            Zh_ij = Σ_k x_ik w_kj   (z = W a + b, for a batch)
+//   eq. (2)   ∇Wh = Xᵀ·Γh          ∇_kj  = Σ_i x_ik γ_ij   (∂C/∂w = γ a, summed over the batch)
 // a term with x = 0 is a zero, and adding a zero to a sum leaves it as it was. So the trainer
 // lists the nonzero pixels of every image once (ImagePixels), copies the lists into each epoch's
 // order, lists each batch's pixels again pixel by pixel (BatchPixels, `gather`), and sums over
